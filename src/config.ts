@@ -1,0 +1,97 @@
+/**
+ * @module config
+ * Reads and validates `[vars]` (SPEC §6) into one typed Config. A bad value throws a
+ * ConfigError that names the setting, so a misconfigured deploy fails loudly and clearly.
+ * Secrets (API_KEY, JWT_SECRET) are never echoed in an error.
+ */
+import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
+
+export type AuthMode = "token" | "open";
+
+export interface Config {
+  authMode: AuthMode;
+  /** `"*"` allows every Origin; otherwise the exact origins allowed. */
+  allowedOrigins: "*" | ReadonlySet<string>;
+  apiKey: string | undefined;
+  jwtSecret: string | undefined;
+  limits: Limits;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The settings a Worker reads; everything arrives as strings (`--var`) or TOML values. */
+export type RawVars = Partial<Record<string, unknown>>;
+
+function readInteger(vars: RawVars, name: string, fallback: number, min: number, max: number): number {
+  const raw = vars[name];
+  if (raw === undefined || raw === "") return fallback;
+  const text = String(raw).trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${shown}"`);
+  }
+  return value;
+}
+
+function readSecret(vars: RawVars, name: string): string | undefined {
+  const raw = vars[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (typeof raw !== "string") throw new ConfigError(name, "must be a string");
+  return raw;
+}
+
+function readOrigins(vars: RawVars): Config["allowedOrigins"] {
+  const raw = vars.ALLOWED_ORIGINS;
+  if (raw === undefined || raw === "" || raw === "*") return "*";
+  if (typeof raw !== "string") throw new ConfigError("ALLOWED_ORIGINS", 'must be "*" or a comma list of origins');
+  const origins = raw.split(",").map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError("ALLOWED_ORIGINS", `"${origin}" is not an origin like https://example.com`);
+    }
+  }
+  return new Set(origins);
+}
+
+export function parseConfig(vars: RawVars): Config {
+  const mode = vars.AUTH_MODE ?? "token";
+  if (mode !== "token" && mode !== "open") {
+    throw new ConfigError("AUTH_MODE", `must be "token" or "open", got "${String(mode).slice(0, 40)}"`);
+  }
+  const limits: Limits = {
+    maxMessageBytes: readInteger(vars, "MAX_MESSAGE_BYTES", DEFAULT_LIMITS.maxMessageBytes, 1, PLATFORM_LIMITS.maxReceivedMessageBytes),
+    maxConnectionsPerRoom: readInteger(vars, "MAX_CONNECTIONS_PER_ROOM", DEFAULT_LIMITS.maxConnectionsPerRoom, 1, PLATFORM_LIMITS.maxSocketsPerObject),
+    rateLimitMessagesPerSecond: readInteger(vars, "RATE_LIMIT_MESSAGES_PER_SECOND", DEFAULT_LIMITS.rateLimitMessagesPerSecond, 1, 1_000_000),
+    historyMaxMessages: readInteger(vars, "HISTORY_MAX_MESSAGES", DEFAULT_LIMITS.historyMaxMessages, 0, 1_000_000),
+    historyMaxAgeSeconds: readInteger(vars, "HISTORY_MAX_AGE_SECONDS", DEFAULT_LIMITS.historyMaxAgeSeconds, 1, 365 * 24 * 3600),
+    presenceStateMaxBytes: readInteger(vars, "PRESENCE_STATE_MAX_BYTES", DEFAULT_LIMITS.presenceStateMaxBytes, 0, PLATFORM_LIMITS.maxAttachmentBytes / 2),
+  };
+  return {
+    authMode: mode,
+    allowedOrigins: readOrigins(vars),
+    apiKey: readSecret(vars, "API_KEY"),
+    jwtSecret: readSecret(vars, "JWT_SECRET"),
+    limits,
+  };
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** parseConfig memoized per env object: a Worker isolate parses its vars once. */
+export function configFrom(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as RawVars);
+    cache.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module env
+ * The bindings and vars the Worker and the room receive (see wrangler.toml).
+ */
+import type { Room } from "./room/room";
+
+export interface Env {
+  ROOMS: DurableObjectNamespace<Room>;
+  AUTH_MODE?: string;
+  ALLOWED_ORIGINS?: string;
+  API_KEY?: string;
+  JWT_SECRET?: string;
+  MAX_MESSAGE_BYTES?: string;
+  MAX_CONNECTIONS_PER_ROOM?: string;
+  RATE_LIMIT_MESSAGES_PER_SECOND?: string;
+  HISTORY_MAX_MESSAGES?: string;
+  HISTORY_MAX_AGE_SECONDS?: string;
+  PRESENCE_STATE_MAX_BYTES?: string;
+  /** Test-only: "on" lets `?fault=send` make the room's sends to that socket throw. Honoured only in AUTH_MODE=open. */
+  FAULT_INJECTION?: string;
+}

@@ -1,0 +1,58 @@
+/**
+ * @module identity
+ * The headers that carry identity from the Worker to the room (SPEC §5). The Worker strips any
+ * a client sent and sets its own, so the room can trust them.
+ */
+import type { WireMode } from "./shared/protocol";
+
+export const IDENTITY_HEADER_PREFIX = "x-roomcast-";
+
+export const IdentityHeader = {
+  room: "x-roomcast-room",
+  mode: "x-roomcast-mode",
+  subprotocol: "x-roomcast-subprotocol",
+  userId: "x-roomcast-user",
+  capabilities: "x-roomcast-can",
+  tokenExpiresAtMs: "x-roomcast-token-exp",
+} as const;
+
+export interface ConnectionIdentity {
+  room: string;
+  mode: WireMode;
+  subprotocol?: string;
+  userId?: string;
+  capabilities?: string[];
+  tokenExpiresAtMs?: number;
+}
+
+/** A copy of `request` with client-sent identity headers removed and the Worker's set. */
+export function withIdentity(request: Request, identity: ConnectionIdentity): Request {
+  const headers = new Headers();
+  for (const [name, value] of request.headers) {
+    if (!name.toLowerCase().startsWith(IDENTITY_HEADER_PREFIX)) headers.set(name, value);
+  }
+  headers.set(IdentityHeader.room, identity.room);
+  headers.set(IdentityHeader.mode, identity.mode);
+  if (identity.subprotocol) headers.set(IdentityHeader.subprotocol, identity.subprotocol);
+  if (identity.userId) headers.set(IdentityHeader.userId, identity.userId);
+  if (identity.capabilities) headers.set(IdentityHeader.capabilities, identity.capabilities.join(","));
+  if (identity.tokenExpiresAtMs) headers.set(IdentityHeader.tokenExpiresAtMs, String(identity.tokenExpiresAtMs));
+  return new Request(request.url, { method: request.method, headers });
+}
+
+/** The identity the Worker set, as the room reads it. */
+export function readIdentity(headers: Headers): ConnectionIdentity | null {
+  const room = headers.get(IdentityHeader.room);
+  const mode = headers.get(IdentityHeader.mode);
+  if (!room || (mode !== "raw" && mode !== "v1")) return null;
+  const capabilities = headers.get(IdentityHeader.capabilities);
+  const expires = Number(headers.get(IdentityHeader.tokenExpiresAtMs));
+  return {
+    room,
+    mode,
+    subprotocol: headers.get(IdentityHeader.subprotocol) ?? undefined,
+    userId: headers.get(IdentityHeader.userId) ?? undefined,
+    capabilities: capabilities === null ? undefined : capabilities.split(",").filter(Boolean),
+    tokenExpiresAtMs: Number.isFinite(expires) && expires > 0 ? expires : undefined,
+  };
+}

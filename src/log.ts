@@ -1,0 +1,23 @@
+/**
+ * @module log
+ * Structured JSON log lines (one object per line). Callers pass only identifiers and codes:
+ * never a token, secret, API key or message body.
+ */
+
+export type LogEvent = "connect" | "close" | "reject" | "error" | "config_error";
+
+export interface LogFields {
+  room?: string;
+  connectionId?: string;
+  code?: number;
+  reason?: string;
+  status?: number;
+  /** An error's name only: messages may carry input, stacks carry internals. */
+  errorName?: string;
+}
+
+export function log(event: LogEvent, fields: LogFields): void {
+  const line = JSON.stringify({ level: event === "error" || event === "config_error" ? "error" : "info", event, ...fields });
+  if (event === "error" || event === "config_error") console.error(line);
+  else console.log(line);
+}

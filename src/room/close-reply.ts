@@ -1,0 +1,23 @@
+/**
+ * @module close-reply
+ * What the room answers to a client's close frame (SPEC §1). Hibernatable sockets in workerd
+ * do not answer by themselves, so the room must, or the client ends with 1006 after ~10 s.
+ */
+import { CloseCode, RESERVED_CLOSE_CODES, isSendableCloseCode } from "../shared/close-codes";
+
+export type CloseReply =
+  /** Echo the client's code and reason. */
+  | { kind: "echo"; code: number; reason: string }
+  /** Close frame without a status (the client sent none: 1005). */
+  | { kind: "empty" }
+  /** The connection is already gone (1006, 1015): nothing can be sent. */
+  | { kind: "none" };
+
+export const INVALID_CLOSE_CODE_REASON = "invalid close code";
+
+export function closeReplyFor(code: number, reason: string): CloseReply {
+  if (code === 1005) return { kind: "empty" };
+  if (RESERVED_CLOSE_CODES.has(code)) return { kind: "none" };
+  if (!isSendableCloseCode(code)) return { kind: "echo", code: CloseCode.protocolError, reason: INVALID_CLOSE_CODE_REASON };
+  return { kind: "echo", code, reason };
+}

@@ -1,0 +1,109 @@
+/**
+ * @module history
+ * The room's sequence and message history in Durable Object SQLite storage (SPEC §3).
+ * `epoch` is a random id made when the storage is created or wiped; `seq` counts every
+ * published text/JSON message from 1. History is trimmed by count on every append and by age
+ * on every read, so what is served never breaks HISTORY_MAX_MESSAGES / HISTORY_MAX_AGE_SECONDS.
+ */
+import type { StoredMessage } from "../shared/protocol";
+
+export interface HistoryLimits {
+  historyMaxMessages: number;
+  historyMaxAgeSeconds: number;
+}
+
+interface MessageRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  ts: number;
+  topic: string | null;
+  sender: string;
+  data: string;
+}
+
+/** How many appends go by between age trims (reads always filter by age). */
+const AGE_TRIM_EVERY_APPENDS = 64;
+
+function newEpoch(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return { seq: row.seq, ts: row.ts, topic: row.topic ?? undefined, from: row.sender, dataJson: row.data };
+}
+
+export class History {
+  epoch = "";
+  seq = 0;
+  private appendsSinceAgeTrim = 0;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly limits: HistoryLimits,
+  ) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, topic TEXT, sender TEXT NOT NULL, data TEXT NOT NULL)`,
+    );
+    this.load();
+  }
+
+  private load(): void {
+    const meta = new Map<string, string>();
+    for (const row of this.sql.exec<{ key: string; value: string }>(`SELECT key, value FROM meta`)) meta.set(row.key, row.value);
+    const epoch = meta.get("epoch");
+    if (epoch) {
+      this.epoch = epoch;
+      this.seq = Number(meta.get("seq") ?? 0);
+    } else {
+      this.epoch = newEpoch();
+      this.seq = 0;
+      this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?), ('seq', '0')`, this.epoch);
+    }
+  }
+
+  /** Assigns the next seq, stores the message and trims the oldest. */
+  append(input: { topic?: string; from: string; dataJson: string }, nowMs: number): StoredMessage {
+    const message: StoredMessage = { seq: this.seq + 1, ts: nowMs, topic: input.topic, from: input.from, dataJson: input.dataJson };
+    this.seq = message.seq;
+    this.sql.exec(`UPDATE meta SET value = ? WHERE key = 'seq'`, String(message.seq));
+    if (this.limits.historyMaxMessages > 0) {
+      this.sql.exec(
+        `INSERT INTO messages (seq, ts, topic, sender, data) VALUES (?, ?, ?, ?, ?)`,
+        message.seq,
+        message.ts,
+        message.topic ?? null,
+        message.from,
+        message.dataJson,
+      );
+      this.sql.exec(`DELETE FROM messages WHERE seq <= ?`, message.seq - this.limits.historyMaxMessages);
+    }
+    if (++this.appendsSinceAgeTrim >= AGE_TRIM_EVERY_APPENDS) {
+      this.appendsSinceAgeTrim = 0;
+      this.trimByAge(nowMs);
+    }
+    return message;
+  }
+
+  private trimByAge(nowMs: number): void {
+    this.sql.exec(`DELETE FROM messages WHERE ts < ?`, nowMs - this.limits.historyMaxAgeSeconds * 1000);
+  }
+
+  /** Messages with seq > `since`, oldest first, at most `limit`, none older than the age limit. */
+  since(since: number, limit: number, nowMs: number): StoredMessage[] {
+    this.trimByAge(nowMs);
+    const rows = this.sql.exec<MessageRow>(
+      `SELECT seq, ts, topic, sender, data FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`,
+      since,
+      limit,
+    );
+    return rows.toArray().map(toMessage);
+  }
+
+  /** The oldest seq still held, or seq + 1 when the history is empty. */
+  oldestSeq(nowMs: number): number {
+    this.trimByAge(nowMs);
+    const row = this.sql.exec<{ oldest: number | null }>(`SELECT MIN(seq) AS oldest FROM messages`).one();
+    return row.oldest ?? this.seq + 1;
+  }
+}

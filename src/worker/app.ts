@@ -1,0 +1,93 @@
+/**
+ * @module app
+ * The Worker's router (hono): validates every request before any Durable Object is touched,
+ * then hands WebSocket upgrades to the room with `stub.fetch` and HTTP calls over RPC.
+ */
+import { Hono, type Context } from "hono";
+import { ConfigError, configFrom, type Config } from "../config";
+import type { Env } from "../env";
+import { withIdentity } from "../identity";
+import { log } from "../log";
+import { isValidRoomName } from "../shared/room-name";
+import { checkApiKey } from "./api-auth";
+import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
+import { errorResponse } from "./http-error";
+import { readPublishBody } from "./publish-body";
+
+type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
+
+export const app = new Hono<AppEnv>();
+
+app.onError((error) => {
+  if (error instanceof ConfigError) {
+    log("config_error", { reason: error.message });
+    return errorResponse(500, "invalid_config", error.message);
+  }
+  log("error", { errorName: error.name });
+  return errorResponse(500, "internal_error", "internal error");
+});
+
+app.notFound(() => errorResponse(404, "not_found", "no such route"));
+
+app.use("*", async (c, next) => {
+  c.set("config", configFrom(c.env));
+  await next();
+});
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+/** Room-name check for every /rooms/:room route: 400 before any Durable Object is touched. */
+app.use("/rooms/:room/*", roomNameGuard);
+app.use("/rooms/:room", roomNameGuard);
+
+async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+  const room = c.req.param("room") ?? "";
+  if (!isValidRoomName(room)) {
+    return errorResponse(400, "invalid_room", "room names are 1–128 characters of A-Z a-z 0-9 . _ : -");
+  }
+  c.set("room", room);
+  await next();
+}
+
+function roomStub(c: Context<AppEnv>) {
+  return c.env.ROOMS.get(c.env.ROOMS.idFromName(c.get("room")));
+}
+
+app.get("/rooms/:room", async (c) => {
+  const request = c.req.raw;
+  const config = c.get("config");
+  const refused = checkUpgrade(request);
+  if (refused) return refused;
+  if (!isOriginAllowed(request.headers.get("Origin"), config.allowedOrigins)) {
+    return errorResponse(403, "origin_not_allowed", "this Origin may not connect");
+  }
+  const protocol = chooseSubprotocol(request.headers.get("Sec-WebSocket-Protocol"));
+  if (!protocol) return errorResponse(400, "bad_handshake", "too many subprotocols offered");
+  const forwarded = withIdentity(request, { room: c.get("room"), mode: protocol.mode, subprotocol: protocol.chosen });
+  return roomStub(c).fetch(forwarded);
+});
+
+app.post("/rooms/:room/messages", async (c) => {
+  const config = c.get("config");
+  const denied = await checkApiKey(c.req.raw, config);
+  if (denied) return denied;
+  const body = await readPublishBody(c.req.raw, config.limits.maxMessageBytes);
+  if (!body.ok) return body.response;
+  const result = await roomStub(c).publishFromApi({ room: c.get("room"), ...body.value });
+  return c.json(result, 202);
+});
+
+app.get("/rooms/:room/messages", async (c) => {
+  const denied = await checkApiKey(c.req.raw, c.get("config"));
+  if (denied) return denied;
+  const since = parseNonNegativeInteger(c.req.query("since"), 0);
+  const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
+  if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
+  const body = await roomStub(c).readHistory(since, limit);
+  return new Response(body, { headers: { "Content-Type": "application/json" } });
+});
+
+function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {
+  if (value === undefined || value === "") return fallback;
+  return /^\d{1,15}$/.test(value) ? Number(value) : null;
+}

@@ -1,0 +1,58 @@
+/**
+ * @module handshake
+ * RFC 6455 §4 checks the Worker makes before any Durable Object is touched, and the choice of
+ * subprotocol (SPEC §1, §3). Returns an error Response, or what the room needs to accept.
+ */
+import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX, type WireMode } from "../shared/protocol";
+import { errorResponse } from "./http-error";
+
+/** The key must be base64 of exactly 16 bytes: 22 characters and `==` (RFC 6455 §4.1). */
+const WEBSOCKET_KEY_PATTERN = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+const SUPPORTED_WEBSOCKET_VERSION = "13";
+/** More offered subprotocols than this is abuse, not a client: answer 400. */
+export const MAX_OFFERED_SUBPROTOCOLS = 32;
+
+function hasToken(header: string | null, token: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => part.trim().toLowerCase() === token);
+}
+
+/** null when the request is a well-formed WebSocket upgrade, else the answer to send. */
+export function checkUpgrade(request: Request): Response | null {
+  const headers = request.headers;
+  if (!hasToken(headers.get("Upgrade"), "websocket") || !hasToken(headers.get("Connection"), "upgrade")) {
+    return errorResponse(426, "upgrade_required", "this endpoint speaks WebSocket: send an Upgrade: websocket request");
+  }
+  if (headers.get("Sec-WebSocket-Version")?.trim() !== SUPPORTED_WEBSOCKET_VERSION) {
+    return errorResponse(426, "unsupported_version", "Sec-WebSocket-Version must be 13", {
+      "Sec-WebSocket-Version": SUPPORTED_WEBSOCKET_VERSION,
+    });
+  }
+  if (!WEBSOCKET_KEY_PATTERN.test(headers.get("Sec-WebSocket-Key")?.trim() ?? "")) {
+    return errorResponse(400, "bad_handshake", "Sec-WebSocket-Key must be base64 of 16 bytes");
+  }
+  return null;
+}
+
+export interface SubprotocolChoice {
+  mode: WireMode;
+  /** The one subprotocol echoed in the 101 answer, if any (never a token entry). */
+  chosen: string | undefined;
+  /** A connection token carried as `roomcast.token.<jwt>`, if offered. */
+  token: string | undefined;
+}
+
+/** Picks the wire mode from Sec-WebSocket-Protocol, or null when the list is abusive. */
+export function chooseSubprotocol(header: string | null): SubprotocolChoice | null {
+  const offered = header ? header.split(",").map((entry) => entry.trim()).filter(Boolean) : [];
+  if (offered.length > MAX_OFFERED_SUBPROTOCOLS) return null;
+  const token = offered.find((entry) => entry.startsWith(TOKEN_SUBPROTOCOL_PREFIX))?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+  if (offered.includes(SUBPROTOCOL_V1)) return { mode: "v1", chosen: SUBPROTOCOL_V1, token };
+  return { mode: "raw", chosen: undefined, token };
+}
+
+/** ALLOWED_ORIGINS check: requests without Origin (servers, CLIs) pass and are judged by token. */
+export function isOriginAllowed(origin: string | null, allowed: "*" | ReadonlySet<string>): boolean {
+  if (origin === null || allowed === "*") return true;
+  return allowed.has(origin);
+}
