@@ -15,9 +15,14 @@ export type CloseReply =
 
 export const INVALID_CLOSE_CODE_REASON = "invalid close code";
 
-export function closeReplyFor(code: number, reason: string): CloseReply {
-  if (code === 1005) return { kind: "empty" };
-  if (RESERVED_CLOSE_CODES.has(code)) return { kind: "none" };
+/**
+ * workerd reports a close frame without a status as 1005 and a lost connection as 1006 with
+ * wasClean false. A frame that literally carries 1005 (we can tell by its reason: a frame
+ * without a status has none), 1006 or 1015 arrives clean and is a protocol error.
+ */
+export function closeReplyFor(code: number, reason: string, wasClean: boolean): CloseReply {
+  if (code === 1005 && reason === "") return { kind: "empty" };
+  if (RESERVED_CLOSE_CODES.has(code) && code !== 1005 && !wasClean) return { kind: "none" };
   if (!isSendableCloseCode(code)) return { kind: "echo", code: CloseCode.protocolError, reason: INVALID_CLOSE_CODE_REASON };
   return { kind: "echo", code, reason };
 }

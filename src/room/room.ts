@@ -137,8 +137,8 @@ export class Room extends DurableObject<Env> {
     }
   }
 
-  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    const reply = closeReplyFor(code, reason);
+  override webSocketClose(ws: WebSocket, code: number, reason: string, wasClean: boolean): void {
+    const reply = closeReplyFor(code, reason, wasClean);
     if (reply.kind === "echo") closeQuietly(ws, reply.code, reply.reason);
     else if (reply.kind === "empty") closeQuietly(ws);
     const state = readSocketState(ws);

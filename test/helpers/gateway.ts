@@ -1,0 +1,121 @@
+/**
+ * @module gateway
+ * Starts the real gateway (`wrangler dev`, workerd with local Durable Objects) on free ports
+ * for one test file, and stops it with its whole process group.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, "../..");
+const READY_TIMEOUT_MS = 60_000;
+const READY_POLL_MS = 150;
+
+export interface GatewayOptions {
+  /** `[vars]` overrides passed as `--var NAME:value`. AUTH_MODE defaults to open. */
+  vars?: Record<string, string | number>;
+  /** State directory (`--persist-to`); a fresh temp dir when omitted. */
+  persistTo?: string;
+  /** Use `npm start -- …` (the README command) instead of calling wrangler directly. */
+  viaNpmStart?: boolean;
+}
+
+export interface Gateway {
+  port: number;
+  httpUrl: string;
+  wsUrl: string;
+  persistTo: string;
+  /** Everything the gateway printed so far (stdout and stderr). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `roomcast-${prefix}-`));
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const persistTo = options.persistTo ?? tempDir("state");
+  const vars = { AUTH_MODE: "open", ...options.vars };
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const devArgs = ["--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "info", ...varArgs];
+  const [command, args] = options.viaNpmStart
+    ? ["npm", ["start", "--", ...devArgs]]
+    : [join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...devArgs]];
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "true" },
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const gateway: Gateway = {
+    port,
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    persistTo,
+    output: () => output,
+    stop: () => stopProcessGroup(child),
+  };
+  try {
+    await waitUntilReady(httpUrl, child, () => output);
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+  return gateway;
+}
+
+async function waitUntilReady(httpUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before serving:\n${output()}`);
+    try {
+      const response = await fetch(`${httpUrl}/healthz`);
+      if (response.status === 200 || response.status === 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  }
+  throw new Error(`gateway did not answer /healthz within ${READY_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run in Node against the real gateway (wrangler dev → workerd) with real clients.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
