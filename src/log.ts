@@ -4,7 +4,7 @@
  * never a token, secret, API key or message body.
  */
 
-export type LogEvent = "connect" | "close" | "reject" | "error" | "config_error";
+export type LogEvent = "wake" | "connect" | "close" | "reject" | "error" | "config_error";
 
 export interface LogFields {
   room?: string;
@@ -12,6 +12,7 @@ export interface LogFields {
   code?: number;
   reason?: string;
   status?: number;
+  connections?: number;
   /** An error's name only: messages may carry input, stacks carry internals. */
   errorName?: string;
 }

@@ -4,6 +4,7 @@
  */
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 export const CONNECTION_ID_LENGTH = 16;
+export const CONNECTION_ID_PATTERN = /^[0-9a-z]{16}$/;
 
 export function newConnectionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(CONNECTION_ID_LENGTH));

@@ -100,6 +100,14 @@ export class History {
     return rows.toArray().map(toMessage);
   }
 
+  getMeta(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0]?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`, key, value);
+  }
+
   /** The oldest seq still held, or seq + 1 when the history is empty. */
   oldestSeq(nowMs: number): number {
     this.trimByAge(nowMs);

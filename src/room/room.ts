@@ -1,9 +1,9 @@
 /**
  * @module room
  * The room Durable Object: holds a room's sockets with the Hibernation API, sequences and
- * stores text messages, relays frames, and enforces limits and close codes (SPEC §1–§4, §6–§7).
- * Per-socket state lives in attachments (socket-state); the room never depends on memory that
- * hibernation would lose, except rate buckets (see `bucketFor`).
+ * stores text messages, relays frames, tracks presence and topics, and enforces limits and
+ * close codes (SPEC §1–§4, §6–§7). Per-socket state lives in attachments (socket-state);
+ * everything else lives in SQLite. Memory holds only caches and short timers.
  */
 import { DurableObject } from "cloudflare:workers";
 import { configFrom, type Config } from "../config";
@@ -11,33 +11,32 @@ import type { Env } from "../env";
 import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
-import {
-  ErrorCode,
-  decodeClientFrame,
-  encodeAck,
-  encodeError,
-  encodeHistoryItem,
-  encodeMessageFrame,
-  encodePong,
-  encodeWelcome,
-  rawPayload,
-  type StoredMessage,
-} from "../shared/protocol";
+import { ErrorCode, decodeClientFrame, encodeAck, encodeError, encodeHistoryItem, encodePong, encodeWelcome, type ClientFrame, type StoredMessage } from "../shared/protocol";
 import { TokenBucket } from "../shared/rate-limiter";
-import { acceptsTopic, parseTopicList } from "../shared/topics";
+import { MAX_TOPIC_LENGTH, isValidTopic, parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { closeReplyFor } from "./close-reply";
 import { newConnectionId } from "./connection-id";
+import { Delivery } from "./delivery";
 import { History } from "./history";
+import { MAX_MEMBERS_IN_WELCOME, PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
+import { PublishIds } from "./publish-ids";
+import { resumePlan } from "./resume";
+import { RoomStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
+import { applySubscribe, applyUnsubscribe } from "./subscriptions";
+import { TopicSnapshots } from "./topic-snapshots";
 
 /** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
 const HEARTBEAT_REQUEST = "ping";
 const HEARTBEAT_RESPONSE = "pong";
-
+/** WebSocket.readyState of an open socket. */
+const READY_STATE_OPEN = 1;
 /** Most history messages one HTTP read returns. */
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
+/** Sender id of messages published through the HTTP API. */
+export const API_SENDER = "api";
 
 export interface PublishRequest {
   room: string;
@@ -45,22 +44,75 @@ export interface PublishRequest {
   topic?: string;
 }
 
+export interface RoomInfo {
+  room: string;
+  epoch: string;
+  seq: number;
+  connections: number;
+  users: number;
+  members: Member[];
+  counters: Counters;
+  recentCloses: RecentClose[];
+}
+
+type Capability = "publish" | "subscribe" | "presence" | "direct";
+
 export class Room extends DurableObject<Env> {
   private readonly config: Config;
-  private readonly history: History;
+  private history!: History;
+  private snapshots!: TopicSnapshots;
+  private publishIds!: PublishIds;
+  private stats!: RoomStats;
+  private readonly delivery: Delivery;
   /**
    * Rate buckets are kept in memory only: a socket hibernates only after ~10 s without
    * messages, by which time its bucket is full and its drop window (10 s) is empty, so a fresh
    * bucket after waking is exactly the state that was lost.
    */
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
-  private roomName: string | undefined;
+  private readonly departed = new WeakSet<WebSocket>();
+  private readonly presence = new PresenceBatch();
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private roomName = "";
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = configFrom(env);
-    this.history = new History(ctx.storage.sql, this.config.limits);
+    this.openStorage();
+    this.delivery = new Delivery((ws, state) => this.sendFailed(ws, state));
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_REQUEST, HEARTBEAT_RESPONSE));
+    // A wake with sockets already attached means the object hibernated or was evicted.
+    log("wake", { room: this.roomName, connections: ctx.getWebSockets().length });
+  }
+
+  private openStorage(): void {
+    const sql = this.ctx.storage.sql;
+    this.history = new History(sql, this.config.limits);
+    this.snapshots = new TopicSnapshots(sql);
+    this.publishIds = new PublishIds(sql);
+    this.stats = new RoomStats(sql);
+    this.roomName = this.history.getMeta("room") ?? "";
+  }
+
+  private rememberRoom(name: string): void {
+    if (this.roomName === name) return;
+    this.roomName = name;
+    this.history.setMeta("room", name);
+  }
+
+  /** Open sockets with their states; closing ones and foreign attachments are left out. */
+  private *openSockets(tag?: string): Generator<[WebSocket, SocketState]> {
+    for (const ws of this.ctx.getWebSockets(tag)) {
+      if (ws.readyState !== READY_STATE_OPEN) continue;
+      const state = readSocketState(ws);
+      if (state) yield [ws, state];
+    }
+  }
+
+  private currentUsers(): Set<string> {
+    const users = new Set<string>();
+    for (const [, state] of this.openSockets()) if (state.userId) users.add(state.userId);
+    return users;
   }
 
   // ── connections ────────────────────────────────────────────────────────────
@@ -70,25 +122,33 @@ export class Room extends DurableObject<Env> {
     if (!identity || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: { code: "bad_request", message: "rooms accept WebSocket upgrades from the Worker only" } }, { status: 400 });
     }
-    this.roomName = identity.room;
+    this.rememberRoom(identity.room);
     const url = new URL(request.url);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const headers = identity.subprotocol ? { "Sec-WebSocket-Protocol": identity.subprotocol } : undefined;
 
     if (this.ctx.getWebSockets().length >= this.config.limits.maxConnectionsPerRoom) {
       // Accepted outside hibernation so a refused socket never counts toward the room.
       server.accept();
       server.close(CloseCode.tryAgainLater, "room is full");
+      this.stats.recordClose({ code: CloseCode.tryAgainLater, reason: "room is full" }, Date.now());
       log("reject", { room: identity.room, code: CloseCode.tryAgainLater });
       return new Response(null, { status: 101, webSocket: client, headers });
     }
 
     const state = this.newSocketState(identity, url);
+    this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
     writeSocketState(server, state);
+    this.stats.countConnection();
     log("connect", { room: identity.room, connectionId: state.id });
-    if (state.mode === "v1") server.send(this.welcomeFor(state));
+
+    const plan = resumePlan(url.searchParams, this.history, state.topics, Date.now());
+    if (state.mode === "v1") server.send(this.welcomeFor(state, plan));
+    if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
+    else this.sendSnapshots(server, state, state.topics);
+    this.presence.join(memberOf(state));
+    this.schedulePresenceFlush();
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
@@ -108,17 +168,30 @@ export class Room extends DurableObject<Env> {
     };
   }
 
-  private welcomeFor(state: SocketState): string {
-    const { limits } = this.config;
+  private welcomeFor(state: SocketState, plan: ReturnType<typeof resumePlan>): string {
+    const members: Member[] = [];
+    const states: SocketState[] = [];
+    for (const [, peer] of this.openSockets()) {
+      states.push(peer);
+      if (members.length < MAX_MEMBERS_IN_WELCOME) members.push(memberOf(peer));
+    }
     return encodeWelcome({
-      room: this.roomName ?? "",
+      room: this.roomName,
       connectionId: state.id,
       ...(state.userId ? { userId: state.userId } : {}),
       epoch: this.history.epoch,
       seq: this.history.seq,
-      members: [],
-      limits: { ...limits },
+      ...(plan ? { recovered: plan.recovered, missed: plan.recovered ? plan.messages.length : undefined } : {}),
+      members,
+      memberCount: states.length,
+      users: usersOf(states),
+      limits: { ...this.config.limits },
     });
+  }
+
+  private sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void {
+    if (filters.length === 0) return;
+    for (const message of this.snapshots.matching(filters)) this.delivery.deliver(ws, state, message, true);
   }
 
   // ── hibernation handlers ───────────────────────────────────────────────────
@@ -138,24 +211,50 @@ export class Room extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string, wasClean: boolean): void {
+    this.depart(ws, code, reason);
     const reply = closeReplyFor(code, reason, wasClean);
     if (reply.kind === "echo") closeQuietly(ws, reply.code, reply.reason);
     else if (reply.kind === "empty") closeQuietly(ws);
-    const state = readSocketState(ws);
-    log("close", { room: this.roomName, connectionId: state?.id, code });
   }
 
   override webSocketError(ws: WebSocket, error: unknown): void {
-    const state = readSocketState(ws);
-    log("error", { room: this.roomName, connectionId: state?.id, errorName: (error as Error)?.name });
+    log("error", { room: this.roomName, connectionId: readSocketState(ws)?.id, errorName: (error as Error)?.name });
+    this.depart(ws, CloseCode.internalError, "socket error");
     closeQuietly(ws, CloseCode.internalError, "socket error");
+  }
+
+  /** Records a socket's departure once: stats, presence `left`, log. */
+  private depart(ws: WebSocket, code: number, reason: string): void {
+    if (this.departed.has(ws)) return;
+    this.departed.add(ws);
+    const state = readSocketState(ws);
+    this.presence.begin(() => this.currentUsers());
+    this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
+    log("close", { room: this.roomName, connectionId: state?.id, code });
+    if (state) {
+      this.presence.leave(state.id);
+      this.schedulePresenceFlush();
+    }
+  }
+
+  private schedulePresenceFlush(): void {
+    this.presenceTimer ??= setTimeout(() => this.flushPresence(), PRESENCE_FLUSH_MS);
+  }
+
+  private flushPresence(): void {
+    this.presenceTimer = undefined;
+    if (this.presence.isEmpty) return;
+    const frame = encodePresenceDiff(this.presence.take(this.currentUsers()));
+    for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, frame);
   }
 
   // ── messages ───────────────────────────────────────────────────────────────
 
   private onMessage(ws: WebSocket, state: SocketState, message: string | ArrayBuffer): void {
     const { maxMessageBytes } = this.config.limits;
-    if (messageBytes(message, maxMessageBytes) > maxMessageBytes) {
+    const bytes = messageBytes(message, maxMessageBytes);
+    this.stats.countIn(bytes);
+    if (bytes > maxMessageBytes) {
       closeQuietly(ws, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
       return;
     }
@@ -165,40 +264,104 @@ export class Room extends DurableObject<Env> {
       return;
     }
     if (decision === "drop") {
-      if (state.mode === "v1") this.send(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
+      if (state.mode === "v1") this.delivery.send(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
       return;
     }
     if (typeof message !== "string") {
-      this.relayBinary(state, message);
+      this.stats.countOut(...this.delivery.relayBinary(this.openSockets(), state, message));
       return;
     }
     if (state.mode === "raw") {
+      if (this.refuse(ws, state, "publish")) return;
       this.publish({ from: state.id, dataJson: JSON.stringify(message) }, state);
       return;
     }
-    this.onV1Frame(ws, state, message);
+    const decoded = decodeClientFrame(message);
+    if (decoded.ok) this.onV1Frame(ws, state, decoded.frame);
+    else if (decoded.kind === "invalid") closeQuietly(ws, CloseCode.invalidPayload, decoded.reason);
+    else this.delivery.send(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
   }
 
-  private onV1Frame(ws: WebSocket, state: SocketState, text: string): void {
-    const decoded = decodeClientFrame(text);
-    if (!decoded.ok) {
-      if (decoded.kind === "invalid") closeQuietly(ws, CloseCode.invalidPayload, decoded.reason);
-      else this.send(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
+  private onV1Frame(ws: WebSocket, state: SocketState, frame: ClientFrame): void {
+    switch (frame.type) {
+      case "publish":
+        return this.onPublish(ws, state, frame);
+      case "direct":
+        return this.onDirect(ws, state, frame);
+      case "subscribe":
+      case "unsubscribe":
+        return this.onSubscription(ws, state, frame);
+      case "presence":
+        return this.onPresence(ws, state, frame.state);
+      case "ping":
+        this.delivery.send(ws, state, encodePong(frame.id));
+        return;
+    }
+  }
+
+  /** Sends error `forbidden` when the connection's token lacks `capability`. */
+  private refuse(ws: WebSocket, state: SocketState, capability: Capability, id?: string): boolean {
+    if (!state.capabilities || state.capabilities.includes(capability)) return false;
+    if (state.mode === "v1") this.delivery.send(ws, state, encodeError(ErrorCode.forbidden, `token does not allow ${capability}`, id));
+    return true;
+  }
+
+  private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
+    if (this.refuse(ws, state, "publish", frame.id)) return;
+    if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
+      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
       return;
     }
-    const frame = decoded.frame;
-    switch (frame.type) {
-      case "publish": {
-        const message = this.publish({ from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data) }, state);
-        if (frame.id !== undefined) this.send(ws, state, encodeAck(frame.id, message.seq));
-        return;
-      }
-      case "ping":
-        this.send(ws, state, encodePong(frame.id));
-        return;
-      default:
-        this.send(ws, state, encodeError(ErrorCode.unknownType, `"${frame.type}" is not available yet`));
+    const nowMs = Date.now();
+    const key = frame.id === undefined ? undefined : `${state.userId ?? ""}\u0000${frame.id}`;
+    const seenSeq = key === undefined ? undefined : this.publishIds.seqFor(key, nowMs);
+    if (seenSeq !== undefined) {
+      this.delivery.send(ws, state, encodeAck(frame.id!, seenSeq));
+      return;
     }
+    const message = this.publish({ from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data) }, state);
+    if (key !== undefined) {
+      this.publishIds.remember(key, message.seq, nowMs);
+      this.delivery.send(ws, state, encodeAck(frame.id!, message.seq));
+    }
+  }
+
+  private onDirect(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "direct" }>): void {
+    if (this.refuse(ws, state, "direct", frame.id)) return;
+    const [target] = this.openSockets(frame.to);
+    if (!target) {
+      this.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
+      return;
+    }
+    const dataJson = JSON.stringify(frame.data);
+    this.delivery.direct(target[0], target[1], state.id, dataJson, Date.now());
+    if (frame.id !== undefined) this.delivery.send(ws, state, encodeAck(frame.id));
+  }
+
+  private onSubscription(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "subscribe" | "unsubscribe" }>): void {
+    if (this.refuse(ws, state, "subscribe")) return;
+    const result = frame.type === "subscribe" ? applySubscribe(state.topics, frame.topics) : applyUnsubscribe(state.topics, frame.topics);
+    if (!result.ok) {
+      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, result.message));
+      return;
+    }
+    const next = { ...state, topics: result.topics };
+    writeSocketState(ws, next);
+    if (frame.type === "subscribe") this.sendSnapshots(ws, next, result.added);
+  }
+
+  private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
+    if (this.refuse(ws, state, "presence")) return;
+    const bytes = utf8ByteLength(JSON.stringify(presence) ?? "");
+    if (bytes > this.config.limits.presenceStateMaxBytes) {
+      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.config.limits.presenceStateMaxBytes} bytes`));
+      return;
+    }
+    const next = { ...state, presence };
+    writeSocketState(ws, next);
+    this.presence.begin(() => this.currentUsers());
+    this.presence.update(memberOf(next));
+    this.schedulePresenceFlush();
   }
 
   private bucketFor(ws: WebSocket): TokenBucket {
@@ -213,48 +376,23 @@ export class Room extends DurableObject<Env> {
   /** Sequences, stores and fans out one message; `sender` is skipped unless it asked for echo. */
   private publish(input: { from: string; topic?: string; dataJson: string }, sender?: SocketState): StoredMessage {
     const message = this.history.append(input, Date.now());
-    this.fanOut(message, sender);
+    this.snapshots.remember(message);
+    this.stats.countOut(...this.delivery.fanOut(this.openSockets(), message, sender));
     return message;
   }
 
-  /** One serialization per wire mode, one send per subscriber. */
-  private fanOut(message: StoredMessage, sender?: SocketState): void {
-    let v1Frame: string | undefined;
-    let rawFrame: string | undefined;
-    for (const peer of this.ctx.getWebSockets()) {
-      const state = readSocketState(peer);
-      if (!state || (state.id === sender?.id && !state.echo)) continue;
-      if (!acceptsTopic(state.topics, message.topic)) continue;
-      const payload = state.mode === "v1" ? (v1Frame ??= encodeMessageFrame(message)) : (rawFrame ??= rawPayload(message.dataJson));
-      this.send(peer, state, payload);
-    }
-  }
-
-  private relayBinary(sender: SocketState, data: ArrayBuffer): void {
-    for (const peer of this.ctx.getWebSockets()) {
-      const state = readSocketState(peer);
-      if (!state || (state.id === sender.id && !state.echo)) continue;
-      this.send(peer, state, data);
-    }
-  }
-
-  /** A failed send closes only that peer (1011); the fan-out goes on. */
-  private send(ws: WebSocket, state: SocketState, payload: string | ArrayBuffer): void {
-    try {
-      if (state.faultSend) throw new Error("injected send fault");
-      ws.send(payload);
-    } catch {
-      log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, reason: "send failed" });
-      closeQuietly(ws, CloseCode.internalError, "send failed");
-    }
+  private sendFailed(ws: WebSocket, state: SocketState): void {
+    log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, reason: "send failed" });
+    closeQuietly(ws, CloseCode.internalError, "send failed");
   }
 
   // ── RPC from the Worker ────────────────────────────────────────────────────
 
   async publishFromApi(request: PublishRequest): Promise<{ seq: number }> {
-    this.roomName = request.room;
-    const message = this.publish({ from: "api", topic: request.topic, dataJson: JSON.stringify(request.data) });
-    return { seq: message.seq };
+    this.rememberRoom(request.room);
+    const dataJson = JSON.stringify(request.data);
+    this.stats.countIn(utf8ByteLength(dataJson));
+    return { seq: this.publish({ from: API_SENDER, topic: request.topic, dataJson }).seq };
   }
 
   /** History as JSON text: data is spliced in from storage, never parsed and re-serialized. */
@@ -263,12 +401,45 @@ export class Room extends DurableObject<Env> {
     const items = messages.map((message) => encodeHistoryItem(message)).join(",");
     return `{"epoch":${JSON.stringify(this.history.epoch)},"seq":${this.history.seq},"messages":[${items}]}`;
   }
+
+  async info(room: string): Promise<RoomInfo> {
+    this.rememberRoom(room);
+    const states = [...this.openSockets()].map(([, state]) => state);
+    return {
+      room,
+      epoch: this.history.epoch,
+      seq: this.history.seq,
+      connections: states.length,
+      users: usersOf(states).length,
+      members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf),
+      counters: this.stats.counters,
+      recentCloses: this.stats.recentCloses(),
+    };
+  }
+
+  /** Closes one connection with 4009; false when no open connection has that id. */
+  async kick(connectionId: string): Promise<boolean> {
+    const [target] = this.openSockets(connectionId);
+    if (!target) return false;
+    closeQuietly(target[0], CloseCode.kicked, "kicked");
+    return true;
+  }
+
+  /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */
+  async deleteRoom(): Promise<{ epoch: string }> {
+    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CloseCode.goingAway, "room deleted");
+    if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
+    this.presence.take(new Set());
+    await this.ctx.storage.deleteAll();
+    this.openStorage();
+    return { epoch: this.history.epoch };
+  }
 }
 
-/** Size in bytes, counted in UTF-8 for text; cheap bounds first so most frames skip the count. */
+/** Size in bytes, counted in UTF-8 for text; a text longer than the limit in UTF-16 units is over it anyway. */
 function messageBytes(message: string | ArrayBuffer, maxBytes: number): number {
   if (typeof message !== "string") return message.byteLength;
   if (message.length > maxBytes) return message.length;
-  if (message.length * 3 <= maxBytes) return message.length;
   return utf8ByteLength(message);
 }

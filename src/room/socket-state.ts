@@ -21,6 +21,8 @@ export interface SocketState {
   capabilities?: string[];
   tokenExpiresAtMs?: number;
   connectedAtMs: number;
+  /** Presence state set with `{"type":"presence"}` (≤ PRESENCE_STATE_MAX_BYTES of JSON). */
+  presence?: unknown;
   /** Test-only fault injection (FAULT_INJECTION=on): sends to this socket throw. */
   faultSend?: boolean;
 }

@@ -161,6 +161,10 @@ export interface WelcomeFrame {
   recovered?: boolean;
   missed?: number;
   members: unknown[];
+  /** Total open connections (members lists at most a bounded number). */
+  memberCount?: number;
+  /** The by-user view: one user in three tabs is one entry with three connections. */
+  users?: Array<{ userId: string; connections: number }>;
   limits: Record<string, number>;
 }
 

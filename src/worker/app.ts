@@ -13,6 +13,8 @@ import { checkApiKey } from "./api-auth";
 import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
 import { errorResponse } from "./http-error";
 import { readPublishBody } from "./publish-body";
+import { CONNECTION_ID_PATTERN } from "../room/connection-id";
+import { batchPublish } from "./batch-publish";
 
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
 
@@ -63,7 +65,8 @@ app.get("/rooms/:room", async (c) => {
   }
   const protocol = chooseSubprotocol(request.headers.get("Sec-WebSocket-Protocol"));
   if (!protocol) return errorResponse(400, "bad_handshake", "too many subprotocols offered");
-  const forwarded = withIdentity(request, { room: c.get("room"), mode: protocol.mode, subprotocol: protocol.chosen });
+  const userId = config.authMode === "open" ? openModeUser(c.req.query("user")) : undefined;
+  const forwarded = withIdentity(request, { room: c.get("room"), mode: protocol.mode, subprotocol: protocol.chosen, userId });
   return roomStub(c).fetch(forwarded);
 });
 
@@ -77,6 +80,13 @@ app.post("/rooms/:room/messages", async (c) => {
   return c.json(result, 202);
 });
 
+app.post("/publish", async (c) => {
+  const config = c.get("config");
+  const denied = await checkApiKey(c.req.raw, config);
+  if (denied) return denied;
+  return batchPublish(c.req.raw, c.env, config);
+});
+
 app.get("/rooms/:room/messages", async (c) => {
   const denied = await checkApiKey(c.req.raw, c.get("config"));
   if (denied) return denied;
@@ -85,6 +95,33 @@ app.get("/rooms/:room/messages", async (c) => {
   if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
   const body = await roomStub(c).readHistory(since, limit);
   return new Response(body, { headers: { "Content-Type": "application/json" } });
+});
+
+/** AUTH_MODE=open only: `?user=` names the user, since there is no token to say who it is. */
+const OPEN_MODE_USER_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
+function openModeUser(value: string | undefined): string | undefined {
+  return value !== undefined && OPEN_MODE_USER_PATTERN.test(value) ? value : undefined;
+}
+
+app.get("/rooms/:room/info", async (c) => {
+  const denied = await checkApiKey(c.req.raw, c.get("config"));
+  if (denied) return denied;
+  return c.json(await roomStub(c).info(c.get("room")));
+});
+
+app.delete("/rooms/:room/connections/:id", async (c) => {
+  const denied = await checkApiKey(c.req.raw, c.get("config"));
+  if (denied) return denied;
+  const id = c.req.param("id");
+  const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id));
+  if (!kicked) return errorResponse(404, "not_found", "no such connection in this room");
+  return c.json({ kicked: id });
+});
+
+app.delete("/rooms/:room", async (c) => {
+  const denied = await checkApiKey(c.req.raw, c.get("config"));
+  if (denied) return denied;
+  return c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom()) });
 });
 
 function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {

@@ -96,3 +96,37 @@ export async function expectClose(client: TestClient, what: string, timeoutMs = 
 export function settle(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+export type Frame = Record<string, any> & { type: string };
+
+/** Parsed JSON text frames of a roomcast.v1 client (the runtime's plain `pong` is skipped). */
+export function framesOf(client: TestClient): Frame[] {
+  return client.texts().flatMap((text) => {
+    try {
+      return [JSON.parse(text) as Frame];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Waits until a frame matching `match` has arrived and returns the first such frame. */
+export async function waitForFrame(client: TestClient, match: (frame: Frame) => boolean, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<Frame> {
+  let found: Frame | undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (!(found = framesOf(client).find(match))) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms: ${what}; frames so far: ${client.texts().slice(-5).join(" | ")}`);
+    await client.waitForCount(client.received.length + 1, what, left).catch((error: Error) => {
+      if (!/timed out/.test(error.message)) throw error;
+    });
+  }
+  return found;
+}
+
+/** Opens a roomcast.v1 client and returns it with its welcome frame. */
+export async function connectV1(url: string, options: ConnectOptions = {}): Promise<{ client: TestClient; welcome: Frame }> {
+  const client = await connect(url, { ...options, protocols: ["roomcast.v1", ...[options.protocols ?? []].flat()] });
+  const welcome = await waitForFrame(client, (frame) => frame.type === "welcome", "welcome frame");
+  return { client, welcome };
+}

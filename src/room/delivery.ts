@@ -1,0 +1,95 @@
+/**
+ * @module delivery
+ * Getting frames to sockets: one encoding per wire mode per message, one send per subscriber,
+ * and a failed send that closes only that peer (the partyserver pattern). Returns what was
+ * sent as [messages, bytes] for the room's counters.
+ */
+import { encodeMessageFrame, rawPayload, type StoredMessage } from "../shared/protocol";
+import { acceptsTopic } from "../shared/topics";
+import { utf8ByteLength } from "../shared/utf8";
+import type { SocketState } from "./socket-state";
+
+export type Sent = [messages: number, bytes: number];
+type Sockets = Iterable<[WebSocket, SocketState]>;
+
+/** The frames of one message, each encoded at most once. */
+class Encoded {
+  private v1?: string;
+  private raw?: string;
+  private v1Bytes = 0;
+  private rawBytes = 0;
+
+  constructor(
+    private readonly message: StoredMessage,
+    private readonly snapshot = false,
+  ) {}
+
+  for(mode: SocketState["mode"]): [payload: string, bytes: number] {
+    if (mode === "v1") {
+      if (this.v1 === undefined) {
+        this.v1 = encodeMessageFrame(this.message, this.snapshot);
+        this.v1Bytes = utf8ByteLength(this.v1);
+      }
+      return [this.v1, this.v1Bytes];
+    }
+    if (this.raw === undefined) {
+      this.raw = rawPayload(this.message.dataJson);
+      this.rawBytes = utf8ByteLength(this.raw);
+    }
+    return [this.raw, this.rawBytes];
+  }
+}
+
+export class Delivery {
+  constructor(private readonly onSendFailed: (ws: WebSocket, state: SocketState) => void) {}
+
+  /** Sends one frame; a throwing send closes that socket (1011) and never reaches the caller. */
+  send(ws: WebSocket, state: SocketState, payload: string | ArrayBuffer): boolean {
+    try {
+      if (state.faultSend) throw new Error("injected send fault");
+      ws.send(payload);
+      return true;
+    } catch {
+      this.onSendFailed(ws, state);
+      return false;
+    }
+  }
+
+  /** One stored message to one socket (replay, snapshots). */
+  deliver(ws: WebSocket, state: SocketState, message: StoredMessage, snapshot = false): void {
+    this.send(ws, state, new Encoded(message, snapshot).for(state.mode)[0]);
+  }
+
+  /** A sequenced message to every socket whose topics accept it; the sender only with echo. */
+  fanOut(sockets: Sockets, message: StoredMessage, sender?: SocketState): Sent {
+    const encoded = new Encoded(message);
+    let count = 0;
+    let bytes = 0;
+    for (const [ws, state] of sockets) {
+      if (state.id === sender?.id && !state.echo) continue;
+      if (!acceptsTopic(state.topics, message.topic)) continue;
+      const [payload, size] = encoded.for(state.mode);
+      if (this.send(ws, state, payload)) {
+        count++;
+        bytes += size;
+      }
+    }
+    return [count, bytes];
+  }
+
+  /** Binary frames go to every other socket (and the sender with echo); never sequenced. */
+  relayBinary(sockets: Sockets, sender: SocketState, data: ArrayBuffer): Sent {
+    let count = 0;
+    for (const [ws, state] of sockets) {
+      if (state.id === sender.id && !state.echo) continue;
+      if (this.send(ws, state, data)) count++;
+    }
+    return [count, count * data.byteLength];
+  }
+
+  /** A direct message: not sequenced, not stored. Raw targets get the data as raw text. */
+  direct(ws: WebSocket, state: SocketState, from: string, dataJson: string, ts: number): void {
+    const payload = state.mode === "v1" ? `{"type":"direct","from":${JSON.stringify(from)},"data":${dataJson},"ts":${ts}}` : rawPayload(dataJson);
+    this.send(ws, state, payload);
+  }
+}

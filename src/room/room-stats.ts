@@ -1,0 +1,89 @@
+/**
+ * @module room-stats
+ * Counters for `GET /rooms/:room/info`: messages and bytes in/out, closes by code, and the last
+ * closes with code, reason and time. Counted in memory on the hot path and flushed to SQLite
+ * shortly after (and on every close), so hibernation loses at most one flush interval.
+ */
+
+export const RECENT_CLOSES_KEPT = 50;
+/** Delay between a counter change and its write to storage. */
+export const STATS_FLUSH_DELAY_MS = 1_000;
+
+export interface Counters {
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  connectionsOpened: number;
+  closesByCode: Record<string, number>;
+}
+
+export interface RecentClose {
+  connectionId?: string;
+  code: number;
+  reason: string;
+  at: string;
+}
+
+function emptyCounters(): Counters {
+  return { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connectionsOpened: 0, closesByCode: {} };
+}
+
+export class RoomStats {
+  counters: Counters;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS stats (id INTEGER PRIMARY KEY CHECK (id = 1), counters TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS recent_closes (id INTEGER PRIMARY KEY AUTOINCREMENT, connection_id TEXT, code INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)`);
+    const row = sql.exec<{ counters: string }>(`SELECT counters FROM stats WHERE id = 1`).toArray()[0];
+    this.counters = { ...emptyCounters(), ...(row ? (JSON.parse(row.counters) as Partial<Counters>) : {}) };
+  }
+
+  countIn(bytes: number): void {
+    this.counters.messagesIn++;
+    this.counters.bytesIn += bytes;
+    this.scheduleFlush();
+  }
+
+  countOut(messages: number, bytes: number): void {
+    this.counters.messagesOut += messages;
+    this.counters.bytesOut += bytes;
+    this.scheduleFlush();
+  }
+
+  countConnection(): void {
+    this.counters.connectionsOpened++;
+    this.scheduleFlush();
+  }
+
+  recordClose(close: { connectionId?: string; code: number; reason: string }, nowMs: number): void {
+    const key = String(close.code);
+    this.counters.closesByCode[key] = (this.counters.closesByCode[key] ?? 0) + 1;
+    this.sql.exec(`INSERT INTO recent_closes (connection_id, code, reason, at) VALUES (?, ?, ?, ?)`, close.connectionId ?? null, close.code, close.reason, nowMs);
+    this.sql.exec(`DELETE FROM recent_closes WHERE id <= (SELECT MAX(id) FROM recent_closes) - ?`, RECENT_CLOSES_KEPT);
+    this.flush();
+  }
+
+  recentCloses(): RecentClose[] {
+    const rows = this.sql.exec<{ connection_id: string | null; code: number; reason: string; at: number }>(
+      `SELECT connection_id, code, reason, at FROM recent_closes ORDER BY id DESC`,
+    );
+    return rows.toArray().map((row) => ({
+      ...(row.connection_id ? { connectionId: row.connection_id } : {}),
+      code: row.code,
+      reason: row.reason,
+      at: new Date(row.at).toISOString(),
+    }));
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), STATS_FLUSH_DELAY_MS);
+  }
+
+  flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * @module subscriptions
+ * Applying subscribe/unsubscribe frames to a connection's topic filters, with the limits on
+ * topic length and count (SPEC §3 "Topics").
+ */
+import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+
+export type SubscriptionResult = { ok: true; topics: string[]; added: string[] } | { ok: false; message: string };
+
+export function applySubscribe(current: readonly string[], requested: readonly string[]): SubscriptionResult {
+  const invalid = requested.find((topic) => !isValidTopic(topic));
+  if (invalid !== undefined) return { ok: false, message: `topics must be 1–${MAX_TOPIC_LENGTH} characters` };
+  const added = [...new Set(requested)].filter((topic) => !current.includes(topic));
+  const topics = [...current, ...added];
+  if (topics.length > MAX_TOPICS_PER_CONNECTION) return { ok: false, message: `at most ${MAX_TOPICS_PER_CONNECTION} topics per connection` };
+  return { ok: true, topics, added };
+}
+
+export function applyUnsubscribe(current: readonly string[], requested: readonly string[]): SubscriptionResult {
+  const remove = new Set(requested);
+  return { ok: true, topics: current.filter((topic) => !remove.has(topic)), added: [] };
+}

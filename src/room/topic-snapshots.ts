@@ -1,0 +1,53 @@
+/**
+ * @module topic-snapshots
+ * The newest message of each topic, in SQLite so it survives hibernation and restarts. Sent to
+ * a connection when it subscribes, marked `snapshot: true` (SPEC §3 "Topics").
+ */
+import type { StoredMessage } from "../shared/protocol";
+
+/** Most snapshots sent for one subscribe: a wildcard over a huge topic space stays bounded. */
+export const MAX_SNAPSHOTS_PER_SUBSCRIBE = 256;
+
+interface SnapshotRow extends Record<string, SqlStorageValue> {
+  topic: string;
+  seq: number;
+  ts: number;
+  sender: string;
+  data: string;
+}
+
+export class TopicSnapshots {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS topic_latest (topic TEXT PRIMARY KEY, seq INTEGER NOT NULL, ts INTEGER NOT NULL, sender TEXT NOT NULL, data TEXT NOT NULL)`);
+  }
+
+  remember(message: StoredMessage): void {
+    if (message.topic === undefined) return;
+    this.sql.exec(
+      `INSERT INTO topic_latest (topic, seq, ts, sender, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(topic) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, sender = excluded.sender, data = excluded.data`,
+      message.topic,
+      message.seq,
+      message.ts,
+      message.from,
+      message.dataJson,
+    );
+  }
+
+  /** The newest message of every topic matching any of `filters`, in seq order. */
+  matching(filters: readonly string[]): StoredMessage[] {
+    const bySeq = new Map<number, StoredMessage>();
+    for (const filter of filters) {
+      const rows = filter.endsWith("*")
+        ? this.sql.exec<SnapshotRow>(
+            `SELECT topic, seq, ts, sender, data FROM topic_latest WHERE substr(topic, 1, ?) = ? ORDER BY seq DESC LIMIT ?`,
+            filter.length - 1,
+            filter.slice(0, -1),
+            MAX_SNAPSHOTS_PER_SUBSCRIBE,
+          )
+        : this.sql.exec<SnapshotRow>(`SELECT topic, seq, ts, sender, data FROM topic_latest WHERE topic = ?`, filter);
+      for (const row of rows) bySeq.set(row.seq, { seq: row.seq, ts: row.ts, topic: row.topic, from: row.sender, dataJson: row.data });
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_SNAPSHOTS_PER_SUBSCRIBE);
+  }
+}
