@@ -228,7 +228,13 @@ export class Room extends DurableObject<Env> {
     if (this.departed.has(ws)) return;
     this.departed.add(ws);
     const state = readSocketState(ws);
-    this.presence.begin(() => this.currentUsers());
+    // The runtime marks the socket closing before this handler runs, so add its user back:
+    // "before" must be the user set while this connection was still here.
+    this.presence.begin(() => {
+      const users = this.currentUsers();
+      if (state?.userId) users.add(state.userId);
+      return users;
+    });
     this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
     log("close", { room: this.roomName, connectionId: state?.id, code });
     if (state) {
