@@ -55,7 +55,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const persistTo = options.persistTo ?? tempDir("state");
   const vars = { AUTH_MODE: "open", ...options.vars };
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const devArgs = ["--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "info", ...varArgs];
+  const devArgs = ["--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "log", ...varArgs];
   const [command, args] = options.viaNpmStart
     ? ["npm", ["start", "--", ...devArgs]]
     : [join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...devArgs]];
