@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../src/shared/close-codes";
-import { connect, expectClose, settle } from "./helpers/clients";
+import { connect, expectClose, settle, waitForFrame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
 import { closeFrame, rawUpgrade } from "./helpers/raw-socket";
 
@@ -65,7 +65,7 @@ describe("room close codes", () => {
     await sender.nextMessage("welcome");
     const burst = RATE_PER_SECOND * 2;
     for (let i = 0; i < burst + 1; i++) sender.ws.send(JSON.stringify({ type: "publish", data: `m${i}` }));
-    const warning = JSON.parse((await sender.nextMessage("rate_limited error frame")).data as string);
+    const warning = await waitForFrame(sender, (f) => f.type === "error", "rate_limited error frame");
     expect(warning).toMatchObject({ type: "error", code: "rate_limited" });
     await peer.waitForCount(burst, "the burst relayed");
     for (let i = 0; i < RATE_PER_SECOND * 3; i++) sender.ws.send(JSON.stringify({ type: "publish", data: "flood" }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "./helpers/clients";
+import { connect, connectV1, waitForFrame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
 
 const API_KEY = "test-api-key-7f3a";
@@ -35,11 +35,10 @@ describe("HTTP publish (open mode)", () => {
   });
 
   it("delivers message frames with seq and from to roomcast.v1 clients", async () => {
-    const client = await connect(`${gateway.wsUrl}/rooms/pub-v1`, { protocols: "roomcast.v1" });
-    await client.nextMessage("welcome");
+    const { client } = await connectV1(`${gateway.wsUrl}/rooms/pub-v1`);
     const response = await post(gateway, "pub-v1", JSON.stringify({ data: { n: 1 }, topic: "t" }));
     const { seq } = await response.json();
-    const frame = JSON.parse((await client.nextMessage("message frame")).data as string);
+    const frame = await waitForFrame(client, (f) => f.type === "message", "message frame");
     expect(frame).toMatchObject({ type: "message", seq, topic: "t", from: "api", data: { n: 1 }, ts: expect.any(Number) });
     client.close();
   });
