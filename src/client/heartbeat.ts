@@ -5,14 +5,15 @@
  * the timeout after a ping, the link is presumed dead — a silent link (a NAT or proxy that
  * stopped forwarding) never fires `close` by itself, so only this notices it.
  */
+import { cancelInterval, cancelTimer, type IntervalTimer, type Timer } from "./timers";
 
 /** The heartbeat request and the runtime's auto-response: plain text, not JSON, in every mode. */
 export const HEARTBEAT_PING_TEXT = "ping";
 export const HEARTBEAT_PONG_TEXT = "pong";
 
 export class Heartbeat {
-  private intervalTimer: ReturnType<typeof setInterval> | undefined;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private intervalTimer: IntervalTimer | undefined;
+  private deadlineTimer: Timer | undefined;
 
   constructor(
     private readonly intervalMs: number,
@@ -20,27 +21,33 @@ export class Heartbeat {
     private readonly onTimeout: () => void,
   ) {}
 
-  /** Starts pinging with `sendPing`; any earlier run is stopped first. */
+  /**
+   * Starts pinging with `sendPing`, the first ping at once: it probes a fresh link, and a link
+   * on which the client has sent something sees the room's close frames at once (local workerd
+   * delays the close event of a client that never sent a frame by ~10 s). Any earlier run stops.
+   */
   start(sendPing: () => void): void {
     this.stop();
-    this.intervalTimer = setInterval(() => {
+    const ping = () => {
       sendPing();
       // The deadline runs from the first unanswered ping; later pings do not push it back.
       this.deadlineTimer ??= setTimeout(() => {
         this.stop();
         this.onTimeout();
       }, this.timeoutMs);
-    }, this.intervalMs);
+    };
+    ping();
+    this.intervalTimer = setInterval(ping, this.intervalMs);
   }
 
   /** Any frame from the room proves the link alive. */
   traffic(): void {
-    clearTimeout(this.deadlineTimer);
+    cancelTimer(this.deadlineTimer);
     this.deadlineTimer = undefined;
   }
 
   stop(): void {
-    clearInterval(this.intervalTimer);
+    cancelInterval(this.intervalTimer);
     this.intervalTimer = undefined;
     this.traffic();
   }

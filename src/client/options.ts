@@ -85,6 +85,11 @@ export function resolveOptions(options: RoomClientOptions): ResolvedOptions {
   };
 }
 
+/** The token for one attempt: a token function is called every time (tokens expire). */
+export async function resolveToken(source: TokenSource | undefined): Promise<string | undefined> {
+  return typeof source === "function" ? await source() : source;
+}
+
 export interface ConnectionTarget {
   url: string;
   protocols: string[];

@@ -9,10 +9,13 @@
 import { TokenBucket } from "../shared/rate-limiter";
 import { utf8ByteLength } from "../shared/utf8";
 import { RoomClientError } from "./events";
+import { cancelTimer, type Timer } from "./timers";
 
 /** Share of the room's rate the outbox uses, leaving the rest for presence/subscribe/direct. */
 const PUBLISH_RATE_SHARE = 0.8;
 const MS_PER_SECOND = 1_000;
+/** After `rate_limited` (the room dropped a frame without naming it), wait this long, then resend. */
+const RATE_LIMITED_RESEND_DELAY_MS = 1_000;
 
 interface Pending {
   id: string;
@@ -30,7 +33,8 @@ export class Outbox {
   private connection: number | undefined;
   private bucket: TokenBucket | undefined;
   private publishesPerSecond = 0;
-  private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  private refillTimer: Timer | undefined;
+  private resendTimer: Timer | undefined;
   private send: ((text: string) => boolean) | undefined;
   private maxMessageBytes: number | undefined;
 
@@ -71,8 +75,10 @@ export class Outbox {
   }
 
   stopConnection(): void {
-    clearTimeout(this.refillTimer);
+    cancelTimer(this.refillTimer);
+    cancelTimer(this.resendTimer);
     this.refillTimer = undefined;
+    this.resendTimer = undefined;
     this.connection = undefined;
     this.send = undefined;
   }
@@ -113,10 +119,14 @@ export class Outbox {
     return true;
   }
 
-  /** The room dropped a frame without saying which (rate_limited): send every unacked one again. */
-  resendAll(): void {
-    for (const entry of this.entries.values()) entry.sentOn = undefined;
-    this.flush();
+  /** The room dropped a frame without saying which (rate_limited): soon send every unacked one again. */
+  resendAllSoon(): void {
+    if (this.resendTimer !== undefined) return;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      for (const entry of this.entries.values()) entry.sentOn = undefined;
+      this.flush();
+    }, RATE_LIMITED_RESEND_DELAY_MS);
   }
 
   /**

@@ -1,44 +1,40 @@
 /**
  * @module room-client
- * RoomClient (SPEC §9): one logical connection to a room that survives lost links. It owns the
- * socket lifecycle — connect, welcome, heartbeat, close, backoff — and hands frames to the
- * sequencer (exactly-once delivery), the outbox (acked publishes) and the roster (presence).
+ * RoomClient (SPEC §9): one logical connection to a room that survives lost links. It decides
+ * what happens to the connection — connect (with a fresh token), welcome, reconnect with backoff
+ * or stop, by close code — while the link (link.ts) watches the socket itself, and hands frames
+ * to the sequencer (exactly-once delivery), the outbox (acked publishes) and the roster (presence).
  */
 import { CloseCode } from "../shared/close-codes";
 import { DEFAULT_LIMITS, type Limits } from "../shared/limits";
-import type { ClientFrame } from "../shared/protocol";
+import { ErrorCode, type ClientFrame } from "../shared/protocol";
 import { Emitter, RoomClientError, type ConnectionState, type EventName, type Handler, type StateChange } from "./events";
-import { Heartbeat, HEARTBEAT_PING_TEXT, HEARTBEAT_PONG_TEXT } from "./heartbeat";
+import { HEARTBEAT_PONG_TEXT } from "./heartbeat";
 import { newMessageId } from "./ids";
-import { connectionTarget, resolveOptions, type ResolvedOptions, type RoomClientOptions } from "./options";
+import { Link } from "./link";
+import { connectionTarget, resolveOptions, resolveToken, type ResolvedOptions, type RoomClientOptions } from "./options";
 import { Outbox } from "./outbox";
 import { decideReconnect, LOCAL_CLOSE } from "./reconnect-policy";
 import { Roster } from "./roster";
 import { Sequencer } from "./sequencer";
 import type { Member, MessageFrame, ServerFrame, WelcomeServerFrame } from "./server-frames";
 import { decodeServerFrame } from "./server-frames";
-import { platformWebSocket, SOCKET_OPEN, type SocketConstructor, type SocketLike } from "./socket";
+import { platformWebSocket } from "./socket";
+import { cancelTimer, type Timer } from "./timers";
 
-const REASON = Object.freeze({
-  heartbeat: "heartbeat timeout: no pong or other frame",
-  connectTimeout: "no welcome within connectTimeoutMs",
-  clientClosed: "closed by the client",
-});
-/** After `rate_limited` (the room dropped a frame without naming it), wait this long, then resend unacked publishes. */
-const RATE_LIMITED_RESEND_DELAY_MS = 1_000;
+const CLIENT_CLOSED_REASON = "closed by the client";
 
 export class RoomClient {
   private readonly options: ResolvedOptions;
-  private readonly WebSocketClass: SocketConstructor;
+  private readonly link: Link;
   private readonly emitter = new Emitter();
   private readonly sequencer = new Sequencer();
   private readonly roster = new Roster();
   private readonly outbox: Outbox;
-  private readonly heartbeat: Heartbeat;
   private readonly topics: Set<string>;
-  private socket: SocketLike | undefined;
-  /** Counts sockets, so an outbox entry knows which connection it was sent on. */
-  private generation = 0;
+  /** The filters the current connection was opened with (`?topics=`). */
+  private connectedTopics: string[] = [];
+  /** The current link got its welcome: frames may be sent on it. */
   private welcomed = false;
   private stateValue: ConnectionState = "connecting";
   private attempt = 0;
@@ -47,14 +43,16 @@ export class RoomClient {
   private presenceState: { value: unknown } | undefined;
   private limitsValue: Limits | undefined;
   private connectionIdValue: string | undefined;
-  private timers = { retry: undefined as ReturnType<typeof setTimeout> | undefined, connect: undefined as ReturnType<typeof setTimeout> | undefined, resend: undefined as ReturnType<typeof setTimeout> | undefined };
+  private retryTimer: Timer | undefined;
 
   constructor(options: RoomClientOptions) {
     this.options = resolveOptions(options);
-    this.WebSocketClass = platformWebSocket(options.WebSocket);
+    this.link = new Link(platformWebSocket(options.WebSocket), this.options, {
+      data: (data) => this.onData(data),
+      ended: (code, reason) => this.onLinkEnded(code, reason),
+    });
     this.topics = new Set(this.options.topics);
     this.outbox = new Outbox(this.options.maxQueuedMessages);
-    this.heartbeat = new Heartbeat(this.options.heartbeatIntervalMs, this.options.heartbeatTimeoutMs, () => this.abandon(REASON.heartbeat));
     if (options.resumeFrom) this.sequencer.restore(options.resumeFrom.epoch, options.resumeFrom.seq);
     // Connect after the caller's synchronous `on(...)` calls, so they see the first `connecting`.
     queueMicrotask(() => void this.connect());
@@ -135,102 +133,63 @@ export class RoomClient {
   /** Closes for good (1000); pending publishes are rejected with `closed`. */
   close(): void {
     if (this.stateValue === "closed") return;
-    const socket = this.socket;
-    this.finish(CloseCode.normal, REASON.clientClosed);
-    try {
-      socket?.close(CloseCode.normal, REASON.clientClosed);
-    } catch {
-      // Already closing: nothing more to say to the room.
-    }
+    this.link.close(CloseCode.normal, CLIENT_CLOSED_REASON);
+    this.finish(CloseCode.normal, CLIENT_CLOSED_REASON);
   }
 
   // ── connection lifecycle ──────────────────────────────────────────────────
 
   private async connect(): Promise<void> {
-    this.timers.retry = undefined;
+    this.retryTimer = undefined;
     if (this.stateValue === "closed") return;
     if (!this.everOpened && this.attempt === 0) this.setState({ state: "connecting" });
     let token: string | undefined;
     try {
-      const source = this.options.token;
-      token = typeof source === "function" ? await source() : source;
+      token = await resolveToken(this.options.token);
     } catch (error) {
       this.emitter.emit("error", new RoomClientError("token_failed", `the token function failed: ${(error as Error)?.message ?? error}`));
-      this.onLinkEnded(LOCAL_CLOSE.abnormal, "no token");
-      return;
+      return this.onLinkEnded(LOCAL_CLOSE.abnormal, "no token");
     }
-    if (this.stateValue === "closed") return;
-    const target = connectionTarget(this.options, [...this.topics], this.sequencer.resumeParams(), token);
-    let socket: SocketLike;
+    if (this.isClosed()) return;
+    this.connectedTopics = [...this.topics];
+    const target = connectionTarget(this.options, this.connectedTopics, this.sequencer.resumeParams(), token);
     try {
-      socket = new this.WebSocketClass(target.url, target.protocols);
+      this.link.open(target.url, target.protocols);
     } catch (error) {
       this.emitter.emit("error", new RoomClientError("connect_failed", `could not open a WebSocket: ${(error as Error)?.message ?? error}`));
-      this.onLinkEnded(LOCAL_CLOSE.abnormal, "could not open a WebSocket");
-      return;
+      return this.onLinkEnded(LOCAL_CLOSE.abnormal, "could not open a WebSocket");
     }
-    socket.binaryType = "arraybuffer";
-    this.socket = socket;
-    this.generation++;
-    this.welcomed = false;
-    this.timers.connect = setTimeout(() => this.abandon(REASON.connectTimeout), this.options.connectTimeoutMs);
-    socket.addEventListener("open", () => {
-      if (socket === this.socket) this.heartbeat.start(() => this.sendText(HEARTBEAT_PING_TEXT));
-    });
-    socket.addEventListener("message", (event) => {
-      if (socket === this.socket) this.onData(event.data);
-    });
-    socket.addEventListener("close", (event) => {
-      if (socket === this.socket) this.onLinkEnded(event.code, event.reason);
-    });
-  }
-
-  /** Gives up on a link that still looks open (silent link, no welcome) and reconnects at once. */
-  private abandon(reason: string): void {
-    const socket = this.socket;
-    if (!socket) return;
-    this.onLinkEnded(LOCAL_CLOSE.abnormal, reason);
-    try {
-      socket.close(LOCAL_CLOSE.abandonWireCode, reason);
-    } catch {
-      // Its close event is ignored anyway: the socket is no longer current.
-    }
-  }
-
-  private detach(): void {
-    this.socket = undefined;
-    this.welcomed = false;
-    this.connectionIdValue = undefined;
-    this.heartbeat.stop();
-    this.outbox.stopConnection();
-    for (const key of ["connect", "resend"] as const) clearTimeout(this.timers[key]);
   }
 
   private onLinkEnded(code: number, reason: string): void {
-    const generation = this.generation;
-    this.detach();
+    this.welcomed = false;
+    this.connectionIdValue = undefined;
+    this.outbox.stopConnection();
     if (this.stateValue === "closed") return;
-    if (code === CloseCode.messageTooBig) this.outbox.dropLargestSentOn(generation);
+    if (code === CloseCode.messageTooBig) this.outbox.dropLargestSentOn(this.link.generation);
     const decision = decideReconnect(
       { code, attempt: this.attempt, canRefreshToken: typeof this.options.token === "function", authRetried: this.authRetried },
       this.options.backoff,
       this.options.random,
     );
-    if (decision.action === "stop") {
-      this.finish(code, reason || decision.why);
-      return;
-    }
+    if (decision.action === "stop") return this.finish(code, reason || decision.why);
     if (code === CloseCode.unauthorized) this.authRetried = true;
     this.attempt++;
     this.setState({ state: "reconnecting", code, reason: reason || decision.why, delayMs: decision.delayMs, attempt: this.attempt });
-    this.timers.retry = setTimeout(() => void this.connect(), decision.delayMs);
+    this.retryTimer = setTimeout(() => void this.connect(), decision.delayMs);
   }
 
   private finish(code: number, reason: string): void {
-    clearTimeout(this.timers.retry);
-    this.detach();
+    cancelTimer(this.retryTimer);
+    this.link.close(CloseCode.normal, reason);
+    this.welcomed = false;
+    this.connectionIdValue = undefined;
     this.setState({ state: "closed", code, reason });
     this.outbox.rejectAll(new RoomClientError("closed", `the connection closed for good (${code}${reason ? `: ${reason}` : ""})`));
+  }
+
+  private isClosed(): boolean {
+    return this.stateValue === "closed";
   }
 
   private setState(change: StateChange): void {
@@ -241,7 +200,6 @@ export class RoomClient {
   // ── frames ────────────────────────────────────────────────────────────────
 
   private onData(data: unknown): void {
-    this.heartbeat.traffic();
     if (typeof data !== "string") {
       if (data instanceof ArrayBuffer) this.emitter.emit("binary", data);
       return;
@@ -277,8 +235,8 @@ export class RoomClient {
   }
 
   private onWelcome(welcome: WelcomeServerFrame): void {
-    clearTimeout(this.timers.connect);
-    const generation = this.generation;
+    this.link.welcomed();
+    const generation = this.link.generation;
     this.welcomed = true;
     this.everOpened = true;
     this.attempt = 0;
@@ -289,9 +247,18 @@ export class RoomClient {
     this.setState({ state: "open", connectionId: welcome.connectionId });
     if (outcome) this.emitter.emit("resume", outcome);
     this.emitter.emit("presence", this.roster.reset(welcome.members));
-    if (generation !== this.generation || !this.welcomed) return; // a handler closed or replaced the link
+    if (generation !== this.link.generation || !this.welcomed) return; // a handler closed or replaced the link
+    this.syncTopics();
     if (this.presenceState) this.sendFrame({ type: "presence", state: this.presenceState.value });
-    this.outbox.startConnection(generation, (text) => this.sendText(text), this.limitsValue);
+    this.outbox.startConnection(generation, (text) => this.link.send(text), this.limitsValue);
+  }
+
+  /** subscribe()/unsubscribe() made while this connection was opening were not sent yet. */
+  private syncTopics(): void {
+    const added = [...this.topics].filter((topic) => !this.connectedTopics.includes(topic));
+    const removed = this.connectedTopics.filter((topic) => !this.topics.has(topic));
+    if (added.length > 0) this.sendFrame({ type: "subscribe", topics: added });
+    if (removed.length > 0) this.sendFrame({ type: "unsubscribe", topics: removed });
   }
 
   private deliver(message: MessageFrame): void {
@@ -303,28 +270,12 @@ export class RoomClient {
   private onErrorFrame(code: string, message: string, id: string | undefined): void {
     const error = new RoomClientError(code, message, id);
     if (id !== undefined && this.outbox.fail(id, error)) return;
-    if (code === "rate_limited" && this.timers.resend === undefined) {
-      // Which frame was dropped is not said; unacked publishes are resent (same ids: no duplicates).
-      this.timers.resend = setTimeout(() => {
-        this.timers.resend = undefined;
-        this.outbox.resendAll();
-      }, RATE_LIMITED_RESEND_DELAY_MS);
-    }
+    // Which frame was dropped is not said; unacked publishes are resent (same ids: no duplicates).
+    if (code === ErrorCode.rateLimited) this.outbox.resendAllSoon();
     this.emitter.emit("error", error);
   }
 
   private sendFrame(frame: ClientFrame): boolean {
-    return this.welcomed && this.sendText(JSON.stringify(frame));
-  }
-
-  private sendText(text: string): boolean {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== SOCKET_OPEN) return false;
-    try {
-      socket.send(text);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.welcomed && this.link.send(JSON.stringify(frame));
   }
 }
