@@ -14,6 +14,8 @@ export interface Config {
   allowedOrigins: "*" | ReadonlySet<string>;
   apiKey: string | undefined;
   jwtSecret: string | undefined;
+  /** CONNECT_RATE_LIMIT: "on" (default) applies the per-IP CONNECT_LIMITER; "off" skips it. */
+  connectRateLimit: boolean;
   limits: Limits;
 }
 
@@ -75,8 +77,13 @@ export function parseConfig(vars: RawVars): Config {
     historyMaxAgeSeconds: readInteger(vars, "HISTORY_MAX_AGE_SECONDS", DEFAULT_LIMITS.historyMaxAgeSeconds, 1, 365 * 24 * 3600),
     presenceStateMaxBytes: readInteger(vars, "PRESENCE_STATE_MAX_BYTES", DEFAULT_LIMITS.presenceStateMaxBytes, 0, PLATFORM_LIMITS.maxAttachmentBytes / 2),
   };
+  const connectRateLimit = vars.CONNECT_RATE_LIMIT ?? "on";
+  if (connectRateLimit !== "on" && connectRateLimit !== "off") {
+    throw new ConfigError("CONNECT_RATE_LIMIT", `must be "on" or "off", got "${String(connectRateLimit).slice(0, 40)}"`);
+  }
   return {
     authMode: mode,
+    connectRateLimit: connectRateLimit === "on",
     allowedOrigins: readOrigins(vars),
     apiKey: readSecret(vars, "API_KEY"),
     jwtSecret: readSecret(vars, "JWT_SECRET"),

@@ -6,6 +6,10 @@ import type { Room } from "./room/room";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<Room>;
+  /** Per-IP limit on new connections (wrangler.toml `[[ratelimits]]`). */
+  CONNECT_LIMITER?: RateLimit;
+  /** "off" disables CONNECT_LIMITER (load tests); default on. */
+  CONNECT_RATE_LIMIT?: string;
   AUTH_MODE?: string;
   ALLOWED_ORIGINS?: string;
   API_KEY?: string;

@@ -14,6 +14,8 @@ export const IdentityHeader = {
   userId: "x-roomcast-user",
   capabilities: "x-roomcast-can",
   tokenExpiresAtMs: "x-roomcast-token-exp",
+  ticketId: "x-roomcast-ticket-id",
+  ticketExpiresAtMs: "x-roomcast-ticket-exp",
 } as const;
 
 export interface ConnectionIdentity {
@@ -23,6 +25,9 @@ export interface ConnectionIdentity {
   userId?: string;
   capabilities?: string[];
   tokenExpiresAtMs?: number;
+  /** A one-time ticket's id: the room refuses a second use. */
+  ticketId?: string;
+  ticketExpiresAtMs?: number;
 }
 
 /** A copy of `request` with client-sent identity headers removed and the Worker's set. */
@@ -37,6 +42,8 @@ export function withIdentity(request: Request, identity: ConnectionIdentity): Re
   if (identity.userId) headers.set(IdentityHeader.userId, identity.userId);
   if (identity.capabilities) headers.set(IdentityHeader.capabilities, identity.capabilities.join(","));
   if (identity.tokenExpiresAtMs) headers.set(IdentityHeader.tokenExpiresAtMs, String(identity.tokenExpiresAtMs));
+  if (identity.ticketId) headers.set(IdentityHeader.ticketId, identity.ticketId);
+  if (identity.ticketExpiresAtMs) headers.set(IdentityHeader.ticketExpiresAtMs, String(identity.ticketExpiresAtMs));
   return new Request(request.url, { method: request.method, headers });
 }
 
@@ -47,6 +54,7 @@ export function readIdentity(headers: Headers): ConnectionIdentity | null {
   if (!room || (mode !== "raw" && mode !== "v1")) return null;
   const capabilities = headers.get(IdentityHeader.capabilities);
   const expires = Number(headers.get(IdentityHeader.tokenExpiresAtMs));
+  const ticketExpires = Number(headers.get(IdentityHeader.ticketExpiresAtMs));
   return {
     room,
     mode,
@@ -54,5 +62,7 @@ export function readIdentity(headers: Headers): ConnectionIdentity | null {
     userId: headers.get(IdentityHeader.userId) ?? undefined,
     capabilities: capabilities === null ? undefined : capabilities.split(",").filter(Boolean),
     tokenExpiresAtMs: Number.isFinite(expires) && expires > 0 ? expires : undefined,
+    ticketId: headers.get(IdentityHeader.ticketId) ?? undefined,
+    ticketExpiresAtMs: Number.isFinite(ticketExpires) && ticketExpires > 0 ? ticketExpires : undefined,
   };
 }

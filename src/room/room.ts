@@ -15,7 +15,10 @@ import { ErrorCode, decodeClientFrame, encodeAck, encodeError, encodeHistoryItem
 import { TokenBucket } from "../shared/rate-limiter";
 import { MAX_TOPIC_LENGTH, isValidTopic, parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
+import { refuseUpgrade } from "../refuse-upgrade";
 import { closeReplyFor } from "./close-reply";
+import { TokenExpiry } from "./token-expiry";
+import { UsedTickets } from "./used-tickets";
 import { newConnectionId } from "./connection-id";
 import { Delivery } from "./delivery";
 import { History } from "./history";
@@ -63,6 +66,8 @@ export class Room extends DurableObject<Env> {
   private snapshots!: TopicSnapshots;
   private publishIds!: PublishIds;
   private stats!: RoomStats;
+  private tickets!: UsedTickets;
+  private readonly expiry: TokenExpiry;
   private readonly delivery: Delivery;
   /**
    * Rate buckets are kept in memory only: a socket hibernates only after ~10 s without
@@ -80,6 +85,7 @@ export class Room extends DurableObject<Env> {
     this.config = configFrom(env);
     this.openStorage();
     this.delivery = new Delivery((ws, state) => this.sendFailed(ws, state));
+    this.expiry = new TokenExpiry(ctx.storage);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_REQUEST, HEARTBEAT_RESPONSE));
     // A wake with sockets already attached means the object hibernated or was evicted.
     log("wake", { room: this.roomName, connections: ctx.getWebSockets().length });
@@ -91,6 +97,7 @@ export class Room extends DurableObject<Env> {
     this.snapshots = new TopicSnapshots(sql);
     this.publishIds = new PublishIds(sql);
     this.stats = new RoomStats(sql);
+    this.tickets = new UsedTickets(sql);
     this.roomName = this.history.getMeta("room") ?? "";
   }
 
@@ -124,17 +131,14 @@ export class Room extends DurableObject<Env> {
     }
     this.rememberRoom(identity.room);
     const url = new URL(request.url);
+    const refusal = this.refusalFor(identity);
+    if (refusal) {
+      this.stats.recordClose(refusal, Date.now());
+      log("reject", { room: identity.room, code: refusal.code, reason: refusal.reason });
+      return refuseUpgrade(refusal.code, refusal.reason, identity.subprotocol);
+    }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const headers = identity.subprotocol ? { "Sec-WebSocket-Protocol": identity.subprotocol } : undefined;
-
-    if (this.ctx.getWebSockets().length >= this.config.limits.maxConnectionsPerRoom) {
-      // Accepted outside hibernation so a refused socket never counts toward the room.
-      server.accept();
-      server.close(CloseCode.tryAgainLater, "room is full");
-      this.stats.recordClose({ code: CloseCode.tryAgainLater, reason: "room is full" }, Date.now());
-      log("reject", { room: identity.room, code: CloseCode.tryAgainLater });
-      return new Response(null, { status: 101, webSocket: client, headers });
-    }
 
     const state = this.newSocketState(identity, url);
     this.presence.begin(() => this.currentUsers());
@@ -149,7 +153,22 @@ export class Room extends DurableObject<Env> {
     else this.sendSnapshots(server, state, state.topics);
     this.presence.join(memberOf(state));
     this.schedulePresenceFlush();
+    if (state.tokenExpiresAtMs !== undefined) await this.expiry.watch(state.tokenExpiresAtMs);
     return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
+  private refusalFor(identity: ConnectionIdentity): { code: number; reason: string } | undefined {
+    if (this.ctx.getWebSockets().length >= this.config.limits.maxConnectionsPerRoom) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (identity.ticketId && !this.tickets.redeem(identity.ticketId, identity.ticketExpiresAtMs ?? Date.now(), Date.now())) {
+      return { code: CloseCode.unauthorized, reason: "ticket already used" };
+    }
+    return undefined;
+  }
+
+  /** Alarm: closes connections whose token expired (works across hibernation). */
+  override async alarm(): Promise<void> {
+    await this.expiry.closeExpired(this.openSockets(), Date.now());
   }
 
   private newSocketState(identity: ConnectionIdentity, url: URL): SocketState {

@@ -8,15 +8,22 @@ import { ConfigError, configFrom, type Config } from "../config";
 import type { Env } from "../env";
 import { withIdentity } from "../identity";
 import { log } from "../log";
+import { refuseUpgrade } from "../refuse-upgrade";
+import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { isValidRoomName } from "../shared/room-name";
-import { checkApiKey } from "./api-auth";
+import { checkApi } from "./api-auth";
+import { batchPublish } from "./batch-publish";
+import { authenticateConnection } from "./connection-auth";
 import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
 import { errorResponse } from "./http-error";
-import { readPublishBody } from "./publish-body";
-import { CONNECTION_ID_PATTERN } from "../room/connection-id";
-import { batchPublish } from "./batch-publish";
+import { readBodyText, readPublishBody } from "./publish-body";
+import { mintTicket, parseTicketRequest } from "./tickets";
+import { connectAllowed } from "./upgrade-flood";
 
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
+
+/** Largest ticket request body, in bytes. */
+const MAX_TICKET_BODY_BYTES = 4_096;
 
 export const app = new Hono<AppEnv>();
 
@@ -51,6 +58,19 @@ async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Pro
   await next();
 }
 
+/** API-key (or admin token) check for the HTTP API routes of one room. */
+async function roomApiGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+  const denied = await checkApi(c.req.raw, c.get("config"), c.get("room"));
+  if (denied) return denied;
+  await next();
+}
+app.post("/rooms/:room/messages", roomApiGuard);
+app.get("/rooms/:room/messages", roomApiGuard);
+app.get("/rooms/:room/info", roomApiGuard);
+app.post("/rooms/:room/tickets", roomApiGuard);
+app.delete("/rooms/:room/connections/:id", roomApiGuard);
+app.delete("/rooms/:room", roomApiGuard);
+
 function roomStub(c: Context<AppEnv>) {
   return c.env.ROOMS.get(c.env.ROOMS.idFromName(c.get("room")));
 }
@@ -63,18 +83,21 @@ app.get("/rooms/:room", async (c) => {
   if (!isOriginAllowed(request.headers.get("Origin"), config.allowedOrigins)) {
     return errorResponse(403, "origin_not_allowed", "this Origin may not connect");
   }
+  if (!(await connectAllowed(c.env, config, request))) return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later");
   const protocol = chooseSubprotocol(request.headers.get("Sec-WebSocket-Protocol"));
   if (!protocol) return errorResponse(400, "bad_handshake", "too many subprotocols offered");
-  const userId = config.authMode === "open" ? openModeUser(c.req.query("user")) : undefined;
-  const forwarded = withIdentity(request, { room: c.get("room"), mode: protocol.mode, subprotocol: protocol.chosen, userId });
+  const room = c.get("room");
+  const auth = await authenticateConnection(request, new URL(request.url), protocol.token, config, room);
+  if (!auth.ok) {
+    log("reject", { room, code: auth.code, reason: auth.reason });
+    return refuseUpgrade(auth.code, auth.reason, protocol.chosen);
+  }
+  const forwarded = withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant });
   return roomStub(c).fetch(forwarded);
 });
 
 app.post("/rooms/:room/messages", async (c) => {
-  const config = c.get("config");
-  const denied = await checkApiKey(c.req.raw, config);
-  if (denied) return denied;
-  const body = await readPublishBody(c.req.raw, config.limits.maxMessageBytes);
+  const body = await readPublishBody(c.req.raw, c.get("config").limits.maxMessageBytes);
   if (!body.ok) return body.response;
   const result = await roomStub(c).publishFromApi({ room: c.get("room"), ...body.value });
   return c.json(result, 202);
@@ -82,14 +105,12 @@ app.post("/rooms/:room/messages", async (c) => {
 
 app.post("/publish", async (c) => {
   const config = c.get("config");
-  const denied = await checkApiKey(c.req.raw, config);
+  const denied = await checkApi(c.req.raw, config);
   if (denied) return denied;
   return batchPublish(c.req.raw, c.env, config);
 });
 
 app.get("/rooms/:room/messages", async (c) => {
-  const denied = await checkApiKey(c.req.raw, c.get("config"));
-  if (denied) return denied;
   const since = parseNonNegativeInteger(c.req.query("since"), 0);
   const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
   if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
@@ -97,32 +118,32 @@ app.get("/rooms/:room/messages", async (c) => {
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 });
 
-/** AUTH_MODE=open only: `?user=` names the user, since there is no token to say who it is. */
-const OPEN_MODE_USER_PATTERN = /^[A-Za-z0-9._:@-]{1,64}$/;
-function openModeUser(value: string | undefined): string | undefined {
-  return value !== undefined && OPEN_MODE_USER_PATTERN.test(value) ? value : undefined;
-}
+app.get("/rooms/:room/info", async (c) => c.json(await roomStub(c).info(c.get("room"))));
 
-app.get("/rooms/:room/info", async (c) => {
-  const denied = await checkApiKey(c.req.raw, c.get("config"));
-  if (denied) return denied;
-  return c.json(await roomStub(c).info(c.get("room")));
+app.post("/rooms/:room/tickets", async (c) => {
+  const config = c.get("config");
+  if (!config.jwtSecret) return errorResponse(503, "tickets_unavailable", "set JWT_SECRET to issue tickets");
+  const text = await readBodyText(c.req.raw, MAX_TICKET_BODY_BYTES);
+  if (!text.ok) return text.response;
+  let body: unknown = {};
+  try {
+    if (text.value.trim() !== "") body = JSON.parse(text.value);
+  } catch {
+    return errorResponse(400, "bad_request", "body is not valid JSON");
+  }
+  const request = parseTicketRequest(body);
+  if (typeof request === "string") return errorResponse(400, "bad_request", request);
+  return c.json(await mintTicket(c.get("room"), request, config.jwtSecret, Date.now()), 201);
 });
 
 app.delete("/rooms/:room/connections/:id", async (c) => {
-  const denied = await checkApiKey(c.req.raw, c.get("config"));
-  if (denied) return denied;
   const id = c.req.param("id");
   const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id));
   if (!kicked) return errorResponse(404, "not_found", "no such connection in this room");
   return c.json({ kicked: id });
 });
 
-app.delete("/rooms/:room", async (c) => {
-  const denied = await checkApiKey(c.req.raw, c.get("config"));
-  if (denied) return denied;
-  return c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom()) });
-});
+app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom()) }));
 
 function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {
   if (value === undefined || value === "") return fallback;

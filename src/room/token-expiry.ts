@@ -1,0 +1,32 @@
+/**
+ * @module token-expiry
+ * Closing connections whose token expires while they are connected (SPEC §5): one Durable
+ * Object alarm at the earliest expiry; alarms survive hibernation, and each run re-arms for the
+ * next expiry still ahead.
+ */
+import { CloseCode } from "../shared/close-codes";
+import { closeQuietly } from "./socket-io";
+import type { SocketState } from "./socket-state";
+
+export const TOKEN_EXPIRED_REASON = "token expired";
+
+export class TokenExpiry {
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** Makes sure an alarm fires no later than `expiresAtMs`. */
+  async watch(expiresAtMs: number): Promise<void> {
+    const current = await this.storage.getAlarm();
+    if (current === null || current > expiresAtMs) await this.storage.setAlarm(expiresAtMs);
+  }
+
+  async closeExpired(sockets: Iterable<[WebSocket, SocketState]>, nowMs: number): Promise<void> {
+    let next: number | undefined;
+    for (const [ws, state] of sockets) {
+      const expires = state.tokenExpiresAtMs;
+      if (expires === undefined) continue;
+      if (expires <= nowMs) closeQuietly(ws, CloseCode.unauthorized, TOKEN_EXPIRED_REASON);
+      else next = Math.min(next ?? expires, expires);
+    }
+    if (next !== undefined) await this.storage.setAlarm(next);
+  }
+}
