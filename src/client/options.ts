@@ -18,6 +18,8 @@ export interface RoomClientOptions {
   token?: TokenSource;
   /** Topic filters (exact, or a prefix ending in `*`); none: every message. */
   topics?: string[];
+  /** Also receive this client's own publishes, in room order (`?echo=1`). */
+  echo?: boolean;
   /** Send the text `ping` this often. */
   heartbeatIntervalMs?: number;
   /** No `pong` or other frame this long after a ping: the link is dead, reconnect. */
@@ -48,6 +50,7 @@ export interface ResolvedOptions {
   room: string;
   token: TokenSource | undefined;
   topics: string[];
+  echo: boolean;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   connectTimeoutMs: number;
@@ -76,6 +79,7 @@ export function resolveOptions(options: RoomClientOptions): ResolvedOptions {
     room: options.room,
     token: options.token,
     topics: [...new Set(options.topics ?? [])],
+    echo: options.echo === true,
     heartbeatIntervalMs: positive("heartbeatIntervalMs", options.heartbeatIntervalMs, DEFAULT_OPTIONS.heartbeatIntervalMs),
     heartbeatTimeoutMs: positive("heartbeatTimeoutMs", options.heartbeatTimeoutMs, DEFAULT_OPTIONS.heartbeatTimeoutMs),
     connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_OPTIONS.connectTimeoutMs),
@@ -113,6 +117,7 @@ export function connectionTarget(
     url.searchParams.set("epoch", resume.epoch);
   }
   if (topics.length > 0) url.searchParams.set("topics", topics.join(","));
+  if (options.echo) url.searchParams.set("echo", "1");
   const protocols = [SUBPROTOCOL_V1];
   if (token !== undefined && token !== "") {
     if (SUBPROTOCOL_TOKEN_PATTERN.test(token)) protocols.push(`${TOKEN_SUBPROTOCOL_PREFIX}${token}`);
