@@ -14,6 +14,10 @@ const MAX_LOG_ROWS = 500;
 const MAX_EVENT_ROWS = 200;
 const DATA_PREVIEW_CHARS = 200;
 const INFO_VALUE_CHARS = 60;
+/** Lists in the info answer show their length and this many entries. */
+const INFO_LIST_PREVIEW_ITEMS = 1;
+/** Epochs are long random ids; this many characters tell them apart on screen. */
+const EPOCH_PREVIEW_CHARS = 8;
 
 const room = queryParam("room", DEFAULT_ROOM);
 const token = new URLSearchParams(location.search).get("token") ?? undefined;
@@ -64,7 +68,7 @@ function infoRows(value: Record<string, unknown>, nested = false): Array<[string
   const rows: Array<[string, string]> = [];
   for (const [key, item] of Object.entries(value)) {
     const name = nested ? `· ${key}` : key;
-    if (Array.isArray(item)) rows.push([name, `${item.length} · ${preview(item.slice(0, 1), INFO_VALUE_CHARS)}`]);
+    if (Array.isArray(item)) rows.push([name, `${item.length} · ${preview(item.slice(0, INFO_LIST_PREVIEW_ITEMS), INFO_VALUE_CHARS)}`]);
     else if (item && typeof item === "object" && !nested) rows.push([name, ""], ...infoRows(item as Record<string, unknown>, true));
     else rows.push([name, preview(item, INFO_VALUE_CHARS)]);
   }
@@ -104,7 +108,7 @@ function start(): void {
   });
   client.on("message", (message) => {
     renderMessage(message);
-    byId("position").textContent = client.position ? `epoch ${client.position.epoch.slice(0, 8)}… · seq ${client.position.seq}` : "–";
+    byId("position").textContent = client.position ? `epoch ${client.position.epoch.slice(0, EPOCH_PREVIEW_CHARS)}… · seq ${client.position.seq}` : "–";
   });
   client.on("presence", (change) => renderMembers(change.members, client.connectionId));
   client.on("direct", (direct) => logEvent(`direct from ${direct.from}: ${preview(direct.data, DATA_PREVIEW_CHARS)}`));

@@ -8,6 +8,8 @@ const UUID_BYTES = 16;
 /** RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 0b10 in byte 8. */
 const VERSION_BYTE = 6;
 const VARIANT_BYTE = 8;
+/** Where the dashes go in the 32 hex digits: 8-4-4-4-12. */
+const UUID_GROUP_ENDS = [8, 12, 16, 20, 32];
 
 interface CryptoLike {
   randomUUID?: () => string;
@@ -26,5 +28,5 @@ export function newMessageId(): string {
   bytes[VERSION_BYTE] = (bytes[VERSION_BYTE]! & 0x0f) | 0x40;
   bytes[VARIANT_BYTE] = (bytes[VARIANT_BYTE]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return UUID_GROUP_ENDS.map((end, i) => hex.slice(UUID_GROUP_ENDS[i - 1] ?? 0, end)).join("-");
 }

@@ -14,6 +14,7 @@ import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 const MAX_CONNECTIONS = 2;
 const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200 };
 const LONG_BACKOFF_FLOOR_MS = 3_000;
+const DELIVERY_COUNT = 20;
 
 describe("RoomClient lifecycle", () => {
   let gateway: Gateway;
@@ -51,8 +52,8 @@ describe("RoomClient lifecycle", () => {
     const seen = record(sdk);
     await waitForState(seen, "open", "subscriber open");
     const seqs = [];
-    for (let i = 0; i < 20; i++) seqs.push(await httpPublish(gateway.httpUrl, "life-deliver", { i }, i % 2 ? "odd" : undefined));
-    await waitUntil(() => seen.messages.length >= seqs.length, "20 messages delivered", undefined, () => `got ${seen.messages.length}`);
+    for (let i = 0; i < DELIVERY_COUNT; i++) seqs.push(await httpPublish(gateway.httpUrl, "life-deliver", { i }, i % 2 ? "odd" : undefined));
+    await waitUntil(() => seen.messages.length >= seqs.length, `${DELIVERY_COUNT} messages delivered`, undefined, () => `got ${seen.messages.length}`);
     expect(seen.messages.map((m) => m.seq)).toEqual(seqs);
     expect(seen.messages[1]).toMatchObject({ topic: "odd", from: "api", data: { i: 1 } });
     expect(typeof seen.messages[0]!.ts).toBe("number");
