@@ -5,6 +5,7 @@
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX } from "../shared/protocol";
 import { isValidRoomName } from "../shared/room-name";
+import { checkTopic } from "./client-frames";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./reconnect-policy";
 import type { SocketConstructor } from "./socket";
 
@@ -74,6 +75,7 @@ export function resolveOptions(options: RoomClientOptions): ResolvedOptions {
   if (baseUrl.protocol === "http:") baseUrl.protocol = "ws:";
   else if (baseUrl.protocol === "https:") baseUrl.protocol = "wss:";
   if (baseUrl.protocol !== "ws:" && baseUrl.protocol !== "wss:") throw new TypeError(`RoomClient: url must be ws(s) or http(s), got ${baseUrl.protocol}`);
+  options.topics?.forEach(checkTopic);
   return {
     baseUrl,
     room: options.room,

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from "../shared/limits";
 import { ErrorCode, type ClientFrame } from "../shared/protocol";
 import { Emitter, RoomClientError, type ConnectionState, type EventName, type Handler, type StateChange } from "./events";
 import { HEARTBEAT_PONG_TEXT } from "./heartbeat";
+import { checkTopic, directFrame, presenceFrame, publishFrame } from "./client-frames";
 import { newMessageId } from "./ids";
 import { Link } from "./link";
 import { connectionTarget, resolveOptions, resolveToken, type ResolvedOptions, type RoomClientOptions } from "./options";
@@ -40,7 +41,8 @@ export class RoomClient {
   private attempt = 0;
   private authRetried = false;
   private everOpened = false;
-  private presenceState: { value: unknown } | undefined;
+  /** The last setPresence() frame, sent again on every new connection. */
+  private presenceText: string | undefined;
   private limitsValue: Limits | undefined;
   private connectionIdValue: string | undefined;
   private retryTimer: Timer | undefined;
@@ -105,16 +107,21 @@ export class RoomClient {
   publish(data: unknown, options: { topic?: string } = {}): Promise<number> {
     if (this.stateValue === "closed") return Promise.reject(new RoomClientError("closed", "the client is closed"));
     const id = newMessageId();
-    const frame: ClientFrame = { type: "publish", data, id, ...(options.topic === undefined ? {} : { topic: options.topic }) };
-    return this.outbox.add(id, JSON.stringify(frame));
+    try {
+      return this.outbox.add(id, publishFrame(data, options.topic, id));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Sends a direct message to one connection; not sequenced, not stored. False when offline (not queued). */
   direct(connectionId: string, data: unknown): boolean {
-    return this.sendFrame({ type: "direct", to: connectionId, data });
+    return this.sendText(directFrame(connectionId, data));
   }
 
+  /** Adds topic filters (the room sends the latest message of each matching topic, as a snapshot). */
   subscribe(topics: string[]): void {
+    topics.forEach(checkTopic);
     for (const topic of topics) this.topics.add(topic);
     this.sendFrame({ type: "subscribe", topics });
   }
@@ -126,8 +133,9 @@ export class RoomClient {
 
   /** This connection's presence state; sent again after every reconnect. */
   setPresence(state: unknown): void {
-    this.presenceState = { value: state };
-    this.sendFrame({ type: "presence", state });
+    const text = presenceFrame(state);
+    this.presenceText = text;
+    this.sendText(text);
   }
 
   /** Closes for good (1000); pending publishes are rejected with `closed`. */
@@ -249,7 +257,7 @@ export class RoomClient {
     this.emitter.emit("presence", this.roster.reset(welcome.members));
     if (generation !== this.link.generation || !this.welcomed) return; // a handler closed or replaced the link
     this.syncTopics();
-    if (this.presenceState) this.sendFrame({ type: "presence", state: this.presenceState.value });
+    if (this.presenceText !== undefined) this.sendText(this.presenceText);
     this.outbox.startConnection(generation, (text) => this.link.send(text), this.limitsValue);
   }
 
@@ -276,6 +284,11 @@ export class RoomClient {
   }
 
   private sendFrame(frame: ClientFrame): boolean {
-    return this.welcomed && this.link.send(JSON.stringify(frame));
+    return this.sendText(JSON.stringify(frame));
+  }
+
+  /** Frames go out only on a welcomed link: before the welcome the room may still refuse it. */
+  private sendText(text: string): boolean {
+    return this.welcomed && this.link.send(text);
   }
 }

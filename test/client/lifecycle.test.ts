@@ -69,6 +69,15 @@ describe("RoomClient lifecycle", () => {
     expect(peerSeen.messages[0]).toMatchObject({ seq, topic: "greetings", data: { hello: "room" }, from: publisher.connectionId });
   });
 
+  it("rejects a publish the room would close the connection for (undefined data) and stays open", async () => {
+    const sdk = client({ room: "life-bad-publish" });
+    const seen = record(sdk);
+    await waitForState(seen, "open", "connection before the bad publish");
+    await expect(sdk.publish(undefined)).rejects.toMatchObject({ code: "bad_request" });
+    expect(await sdk.publish("fine")).toBeGreaterThan(0);
+    expect(seen.states.map((change) => change.state)).toEqual(["connecting", "open"]);
+  });
+
   it("reports reconnecting with 1006 when the link is cut, then opens again", async () => {
     const sdk = client({ room: "life-cut", url: proxy.wsUrl });
     const seen = record(sdk);
