@@ -7,6 +7,7 @@
  * bench/results/<timestamp>.json and latest.json. Every spawned process is killed at the end,
  * on error, on Ctrl-C, and when the whole run exceeds RUN_TIMEOUT_MS.
  */
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,14 +21,14 @@ import {
   WARMUP,
   parseOptions,
 } from "./lib/options.mjs";
-import { createProgress, formatTable, machineInfo, roundRecord, summarize, writeResults } from "./lib/report.mjs";
-import { execFileSync } from "node:child_process";
-import { findWorkerdPids, killAllServersNow, reloadCount, rssKiB, serverDefinitions, startServer, stopServer, waitReady } from "./lib/servers.mjs";
+import { createProgress, formatTable, machineInfo, roundRecord, sourceInfo, summarize, writeResults } from "./lib/report.mjs";
+import { cpuMs, findWorkerdPids, killAllServersNow, reloadCount, rssKiB, serverDefinitions, startServer, stopServer, waitReady } from "./lib/servers.mjs";
 import { round } from "./lib/stats.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_DIR = join(ROOT, "bench/results");
 const MS_PER_SECOND = 1000;
+const US_PER_MS = 1000;
 const EXIT_FAILURE = 1;
 const EXIT_INTERRUPTED = 130;
 /** A measurement that a wrangler reload (src/ edited meanwhile) spoiled is repeated this often. */
@@ -92,9 +93,9 @@ async function measureMemory(options, stamp) {
         connections: options.subscribers,
         servingPid: pids.serving,
         servingRssKiB: { before: before.serving, after: after.serving },
-        servingKiBPerConnection: round((after.serving - before.serving) / options.subscribers, 2),
+        servingKiBPerConnection: round((after.serving - before.serving) / options.subscribers),
         proxyRssKiB: { before: before.proxy, after: after.proxy },
-        proxyKiBPerConnection: pids.proxy ? round((after.proxy - before.proxy) / options.subscribers, 2) : null,
+        proxyKiBPerConnection: pids.proxy ? round((after.proxy - before.proxy) / options.subscribers) : null,
       };
     });
   }
@@ -102,6 +103,22 @@ async function measureMemory(options, stamp) {
   for (const group of groups) await pool.close(group);
   publishers.forEach(closePublisher);
   return memory;
+}
+
+/** CPU used by the serving and proxy workerd while `scenario` ran, also per delivery. */
+async function runMeasured(pids, scenario) {
+  const snapshot = () => ({ serving: cpuMs(pids.serving), proxy: pids.proxy ? cpuMs(pids.proxy) : null });
+  const before = snapshot();
+  const result = await pool.runScenario(scenario);
+  const after = snapshot();
+  const perDelivery = (ms) => round((ms * US_PER_MS) / result.received);
+  result.cpu = {
+    servingMs: after.serving - before.serving,
+    servingUsPerDelivery: perDelivery(after.serving - before.serving),
+    proxyMs: pids.proxy ? after.proxy - before.proxy : null,
+    proxyUsPerDelivery: pids.proxy ? perDelivery(after.proxy - before.proxy) : null,
+  };
+  return result;
 }
 
 /** One target, one round: connect, throughput burst, paced latency run, disconnect. */
@@ -112,19 +129,20 @@ async function runTarget(target, profile, roundLabel, stamp) {
   const group = room;
   const prefix = `[${roundLabel}] ${target.label}:`;
   progress.phase(`${prefix} connecting ${profile.subscribers} subscribers`);
+  const pids = findWorkerdPids(servers[target.server]);
   const publisher = await openPublisher(url, target.subprotocol);
   try {
     await pool.connect(group, url, profile.subscribers, target.subprotocol);
     await sleep(QUIET_MS);
     progress.phase(`${prefix} throughput, deliveries`);
-    const throughput = await pool.runScenario({
+    const throughput = await runMeasured(pids, {
       group, runId: `${target.key}${roundLabel}t`, mode, messages: profile.throughputMessages, recordLatency: false,
       send: () => publishBurst(publisher, mode, `${target.key}${roundLabel}t`, profile.throughputMessages),
     });
     await sleep(QUIET_MS);
     const latencyMessages = Math.round((profile.latencyRatePerSecond * profile.latencyDurationMs) / MS_PER_SECOND);
     progress.phase(`${prefix} latency at ${profile.latencyRatePerSecond} msg/s, deliveries`);
-    const latency = await pool.runScenario({
+    const latency = await runMeasured(pids, {
       group, runId: `${target.key}${roundLabel}l`, mode, messages: latencyMessages, recordLatency: true,
       send: () => publishPaced(publisher, mode, `${target.key}${roundLabel}l`, latencyMessages, profile.latencyRatePerSecond),
     });
@@ -139,6 +157,7 @@ async function runTarget(target, profile, roundLabel, stamp) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date().toISOString();
+  const loadAverageAtStart = loadavg().map((n) => round(n));
   const stamp = Date.now().toString(36);
   const definitions = serverDefinitions(ROOT);
   progress.phase("starting roomcast and the bare relay (wrangler dev)…");
@@ -166,8 +185,8 @@ async function main() {
     startedAt,
     finishedAt: new Date().toISOString(),
     options,
-    machine: machineInfo(ROOT),
-    source: sourceInfo(),
+    machine: { ...machineInfo(ROOT), loadAverageAtStart },
+    source: sourceInfo(ROOT),
     reloadsRepeated: reloadsSeen,
     notes: [
       "All processes (both wrangler dev servers with two workerd each, the load workers, the publisher) share this machine's CPUs.",
@@ -182,27 +201,17 @@ async function main() {
   console.log(`results: ${files.map((f) => f.slice(ROOT.length + 1)).join(", ")}`);
 }
 
-/** The roomcast revision measured: commit, and whether src/ had uncommitted changes. */
-function sourceInfo() {
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const dirty = git("status", "--porcelain", "--", "src", "wrangler.toml");
-  return { commit: git("rev-parse", "HEAD"), srcUncommittedChanges: dirty === null ? null : dirty.length > 0 };
+/** Stops the load workers and both servers, once however often it is called. After a failure the server logs are kept. */
+let cleaning = null;
+function cleanup({ failed = false } = {}) {
+  cleaning ??= (async () => {
+    await pool?.stop();
+    const logs = await Promise.all(Object.values(servers).map((server) => stopServer(server, { keepLog: failed })));
+    for (const log of logs.filter(Boolean)) console.error(`server log kept: ${log}`);
+  })();
+  return cleaning;
 }
-
-/** Stops the load workers and both servers; safe to call twice. After a failure the server logs are kept. */
-async function cleanup({ failed = false } = {}) {
-  const current = pool;
-  pool = null;
-  await current?.stop();
-  const logs = await Promise.all(Object.values(servers).map((server) => stopServer(server, { keepLog: failed })));
-  for (const log of logs.filter(Boolean)) console.error(`server log kept: ${log}`);
-}
+let interrupted = false;
 
 process.on("exit", () => {
   pool?.killNow();
@@ -210,6 +219,7 @@ process.on("exit", () => {
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {
+    interrupted = true;
     progress.done();
     console.error(`\nbench: ${signal}, stopping every process…`);
     await cleanup({ failed: true });
@@ -217,6 +227,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 const runTimer = setTimeout(async () => {
+  interrupted = true;
   progress.done();
   console.error(`\nbench: the run took longer than ${RUN_TIMEOUT_MS / MS_PER_SECOND} s; stopping every process.`);
   await cleanup({ failed: true });
@@ -227,7 +238,7 @@ try {
   await main();
 } catch (error) {
   progress.done();
-  console.error(`\nbench failed: ${error?.message ?? error}`);
+  if (!interrupted) console.error(`\nbench failed: ${error?.message ?? error}`);
   process.exitCode = EXIT_FAILURE;
 } finally {
   clearTimeout(runTimer);

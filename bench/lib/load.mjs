@@ -14,9 +14,9 @@ import {
   CONNECT_ALL_TIMEOUT_MS,
   CONNECT_TIMEOUT_MS,
   DELIVERY_IDLE_TIMEOUT_MS,
-  PROGRESS_INTERVAL_MS,
   SCENARIO_TIMEOUT_MS,
   CLOSE_TIMEOUT_MS,
+  WAIT_POLL_MS,
   WORKER_REPLY_TIMEOUT_MS,
 } from "./options.mjs";
 
@@ -141,7 +141,7 @@ export class LoadPool {
       if (received !== last) [last, lastChangeAt] = [received, now];
       if (now - lastChangeAt > DELIVERY_IDLE_TIMEOUT_MS) return `stalled: nothing new for ${DELIVERY_IDLE_TIMEOUT_MS} ms`;
       if (now - startedAt > SCENARIO_TIMEOUT_MS) return `timed out after ${SCENARIO_TIMEOUT_MS} ms`;
-      await sleep(PROGRESS_INTERVAL_MS / 5);
+      await sleep(WAIT_POLL_MS);
     }
   }
 
@@ -149,7 +149,7 @@ export class LoadPool {
   async stop() {
     for (const child of this.children) if (!child.exited) child.send({ cmd: "exit" }, () => {});
     const deadline = Date.now() + WORKER_REPLY_TIMEOUT_MS;
-    while (this.children.some((c) => !c.exited) && Date.now() < deadline) await sleep(PROGRESS_INTERVAL_MS / 5);
+    while (this.children.some((c) => !c.exited) && Date.now() < deadline) await sleep(WAIT_POLL_MS);
     for (const child of this.children) if (!child.exited) child.kill("SIGKILL");
   }
 

@@ -22,6 +22,8 @@ export const QUICK_PROFILE = Object.freeze({
   rounds: 1,
 });
 
+/** roomcast's per-connection rate limit during the run (default 50/s would drop the publisher's frames). */
+export const PUBLISHER_RATE_LIMIT_PER_SECOND = 1_000_000;
 /** Bytes of every published payload (timestamp + ids, padded). */
 export const PAYLOAD_BYTES = 64;
 /** Child processes holding the subscribers (the machine has 2 cores; all processes share them). */
@@ -51,6 +53,8 @@ export const CLOSE_TIMEOUT_MS = 10_000;
 export const WORKER_REPLY_TIMEOUT_MS = 15_000;
 /** Worker progress reports while a scenario runs. */
 export const PROGRESS_INTERVAL_MS = 250;
+/** How often bounded wait loops (deliveries, process exits) look again. */
+export const WAIT_POLL_MS = 50;
 
 /** A wrangler dev server must answer HTTP within this after spawning. */
 export const SERVER_READY_TIMEOUT_MS = 90_000;
@@ -65,6 +69,8 @@ export const RUN_TIMEOUT_MS = 10 * 60_000;
 /** Goals from the issue, reported (never enforced): raw vs the bare relay. */
 export const GOAL_MIN_THROUGHPUT_RATIO = 0.9;
 export const GOAL_MAX_P99_RATIO = 1.2;
+/** A note is printed when the latency scenario offers more than this share of a target's measured throughput. */
+export const SATURATION_WARNING_FRACTION = 0.8;
 
 /** The targets, in the order the table prints them. `server` names the process serving them. */
 export const TARGETS = Object.freeze([
@@ -73,11 +79,12 @@ export const TARGETS = Object.freeze([
   { key: "bare", label: "bare relay", server: "bare", subprotocol: undefined },
 ]);
 
-const USAGE = `usage: npm run bench [-- --quick] [--rounds N] [--subscribers N] [--messages N] [--workers N]
+const USAGE = `usage: npm run bench [-- --quick] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--workers N]
   --quick          ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under a minute)
   --rounds N       measured rounds; targets alternate within each round (default ${FULL_PROFILE.rounds})
   --subscribers N  subscribers in the room (default ${FULL_PROFILE.subscribers})
   --messages N     messages in the throughput scenario (default ${FULL_PROFILE.throughputMessages})
+  --rate N         messages/s in the latency scenario (default ${FULL_PROFILE.latencyRatePerSecond})
   --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS})`;
 
 /** Most subscribers one run may ask for: the process file limit is 20,000 open files. */
@@ -85,6 +92,7 @@ const MAX_SUBSCRIBERS = 5_000;
 const MAX_ROUNDS = 20;
 const MAX_WORKERS = 16;
 const MAX_MESSAGES = 100_000;
+const MAX_RATE_PER_SECOND = 1_000;
 
 function positiveInt(flag, value, max) {
   const n = Number(value);
@@ -104,6 +112,7 @@ export function parseOptions(argv) {
     if (flag === "--rounds") options.rounds = positiveInt(flag, value, MAX_ROUNDS);
     else if (flag === "--subscribers") options.subscribers = positiveInt(flag, value, MAX_SUBSCRIBERS);
     else if (flag === "--messages") options.throughputMessages = positiveInt(flag, value, MAX_MESSAGES);
+    else if (flag === "--rate") options.latencyRatePerSecond = positiveInt(flag, value, MAX_RATE_PER_SECOND);
     else if (flag === "--workers") options.workers = positiveInt(flag, value, MAX_WORKERS);
     else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }

@@ -12,13 +12,19 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KILL_GRACE_MS, READY_POLL_INTERVAL_MS, READY_POLL_REQUEST_TIMEOUT_MS, SERVER_READY_TIMEOUT_MS } from "./options.mjs";
+import { KILL_GRACE_MS, READY_POLL_INTERVAL_MS, PUBLISHER_RATE_LIMIT_PER_SECOND, READY_POLL_REQUEST_TIMEOUT_MS, SERVER_READY_TIMEOUT_MS, WAIT_POLL_MS } from "./options.mjs";
 
 /** Lines of a server's log shown when it fails to start. */
 const LOG_TAIL_LINES = 30;
 const HTTP_OK = 200;
 const HTTP_NOT_FOUND = 404;
 const VMRSS_FIELD = "VmRSS:";
+/** Linux reports /proc/PID/stat CPU times in USER_HZ ticks, 100 per second on every supported architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
+const MS_PER_SECOND = 1000;
+/** Fields of /proc/PID/stat after the command name: utime and stime are fields 14 and 15, i.e. 11 and 12 here. */
+const STAT_UTIME_AFTER_COMM = 11;
+const STAT_STIME_AFTER_COMM = 12;
 /** What wrangler logs when a watched source file changed and it restarts the worker. */
 const RELOAD_LOG_LINE = "Reloading local server";
 
@@ -29,7 +35,9 @@ export function serverDefinitions(root) {
       name: "roomcast",
       args: (port, inspector, persistTo) => [
         "wrangler", "dev", "--port", port, "--inspector-port", inspector,
-        "--var", "AUTH_MODE:open", "--var", "RATE_LIMIT_MESSAGES_PER_SECOND:1000000", "--persist-to", persistTo,
+        "--var", "AUTH_MODE:open", "--var", `RATE_LIMIT_MESSAGES_PER_SECOND:${PUBLISHER_RATE_LIMIT_PER_SECOND}`,
+        // hundreds of connections from one address in seconds: the per-IP upgrade limit (429) is for floods
+        "--var", "CONNECT_RATE_LIMIT:off", "--persist-to", persistTo,
       ],
       readyPath: "/healthz",
       isReady: (status) => status === HTTP_OK,
@@ -131,11 +139,11 @@ export async function stopServer(server, { keepLog = false } = {}) {
   if (!running.has(server)) return;
   signalGroup(server, "SIGTERM");
   const deadline = Date.now() + KILL_GRACE_MS;
-  while (!server.exited && Date.now() < deadline) await sleep(READY_POLL_INTERVAL_MS / 3);
+  while (!server.exited && Date.now() < deadline) await sleep(WAIT_POLL_MS);
   // workerd may outlive the wrangler node process: always finish the whole group.
   signalGroup(server, "SIGKILL");
   const killDeadline = Date.now() + KILL_GRACE_MS;
-  while (groupAlive(server) && Date.now() < killDeadline) await sleep(READY_POLL_INTERVAL_MS / 3);
+  while (groupAlive(server) && Date.now() < killDeadline) await sleep(WAIT_POLL_MS);
   running.delete(server);
   rmSync(keepLog ? join(server.workDir, "state") : server.workDir, { recursive: true, force: true });
   return keepLog ? server.logFile : null;
@@ -204,4 +212,12 @@ export function rssKiB(pid) {
   const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(VMRSS_FIELD));
   if (!line) throw new Error(`no VmRSS for PID ${pid}`);
   return Number(line.split(/\s+/)[1]);
+}
+
+/** CPU time (user + system) `pid` has used so far, in milliseconds (10 ms resolution). */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[STAT_UTIME_AFTER_COMM]) + Number(fields[STAT_STIME_AFTER_COMM]);
+  return (ticks * MS_PER_SECOND) / CLOCK_TICKS_PER_SECOND;
 }
