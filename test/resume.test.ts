@@ -25,14 +25,14 @@ describe("resume", () => {
   it("replays every missed message in order before live ones and says recovered", async () => {
     const first = await connectV1(`${gateway.wsUrl}/rooms/resume`);
     await publish(gateway, "resume", "m1");
-    await waitForFrame(first.client, (f) => f.seq === 1, "m1 live");
+    await waitForFrame(first.client, (f) => f.type === "message" && f.seq === 1, "m1 live");
     first.client.close(1000);
     for (const data of ["m2", "m3", "m4"]) await publish(gateway, "resume", data);
     const { client, welcome } = await connectV1(`${gateway.wsUrl}/rooms/resume?since=1&epoch=${first.welcome.epoch}`);
     expect(welcome).toMatchObject({ recovered: true, missed: 3, seq: 4 });
-    await waitForFrame(client, (f) => f.seq === 4, "replayed m4");
+    await waitForFrame(client, (f) => f.type === "message" && f.seq === 4, "replayed m4");
     await publish(gateway, "resume", "m5");
-    await waitForFrame(client, (f) => f.seq === 5, "live m5");
+    await waitForFrame(client, (f) => f.type === "message" && f.seq === 5, "live m5");
     expect(seqsOf(framesOf(client))).toEqual([2, 3, 4, 5]);
     client.close();
   });
@@ -80,19 +80,19 @@ describe("resume at the replay/live boundary", () => {
       for (let i = from; i < to; i++) publisher.client.ws.send(JSON.stringify({ type: "publish", data: i }));
     };
     sendBatch(0, 20);
-    await waitForFrame(early.client, (f) => f.seq === 20, "first 20 messages");
+    await waitForFrame(early.client, (f) => f.type === "message" && f.seq === 20, "first 20 messages");
     early.client.close(1000);
     // Publish the rest in slices while the client reconnects, so the replay races live traffic.
     const publishing = (async () => {
-      for (let from = 20; from < BOUNDARY_MESSAGES; from += 20) {
-        sendBatch(from, from + 20);
-        await new Promise((r) => setTimeout(r, 2));
+      for (let from = 20; from < BOUNDARY_MESSAGES; from += 10) {
+        sendBatch(from, from + 10);
+        await new Promise((r) => setTimeout(r, 5));
       }
     })();
     const resumed = await connectV1(`${gateway.wsUrl}/rooms/boundary?since=20&epoch=${early.welcome.epoch}`);
     expect(resumed.welcome.recovered).toBe(true);
     await publishing;
-    await waitForFrame(resumed.client, (f) => f.seq === BOUNDARY_MESSAGES, `seq ${BOUNDARY_MESSAGES}`, 20_000);
+    await waitForFrame(resumed.client, (f) => f.type === "message" && f.seq === BOUNDARY_MESSAGES, `seq ${BOUNDARY_MESSAGES}`, 20_000);
     const seqs = seqsOf(framesOf(resumed.client));
     expect(seqs).toEqual(Array.from({ length: BOUNDARY_MESSAGES - 20 }, (_, i) => i + 21));
     publisher.client.close();
