@@ -4,6 +4,7 @@
  * ConfigError that names the setting, so a misconfigured deploy fails loudly and clearly.
  * Secrets (API_KEY, JWT_SECRET) are never echoed in an error.
  */
+import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
 import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
 
 export type AuthMode = "token" | "open";
@@ -17,6 +18,8 @@ export interface Config {
   /** CONNECT_RATE_LIMIT: "on" (default) applies the per-IP CONNECT_LIMITER; "off" skips it. */
   connectRateLimit: boolean;
   limits: Limits;
+  /** ROOM_POLICIES, first match wins (room-policies.ts). */
+  policies: RoomPolicy[];
 }
 
 export class ConfigError extends Error {
@@ -88,7 +91,17 @@ export function parseConfig(vars: RawVars): Config {
     apiKey: readSecret(vars, "API_KEY"),
     jwtSecret: readSecret(vars, "JWT_SECRET"),
     limits,
+    policies: readPolicies(vars),
   };
+}
+
+function readPolicies(vars: RawVars): RoomPolicy[] {
+  try {
+    return parseRoomPolicies(vars.ROOM_POLICIES);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new ConfigError("ROOM_POLICIES", error.message);
+    throw error;
+  }
 }
 
 const cache = new WeakMap<object, Config>();

@@ -60,13 +60,17 @@ export class Delivery {
     this.send(ws, state, new Encoded(message, snapshot).for(state.mode)[0]);
   }
 
-  /** A sequenced message to every socket whose topics accept it; the sender only with echo. */
-  fanOut(sockets: Sockets, message: StoredMessage, sender?: SocketState): Sent {
+  /**
+   * A sequenced message to every socket whose topics accept it; the sender only with echo.
+   * `includeV1` false leaves v1 sockets to the batcher.
+   */
+  fanOut(sockets: Sockets, message: StoredMessage, sender?: SocketState, includeV1 = true): Sent {
     const encoded = new Encoded(message);
     let count = 0;
     let bytes = 0;
     for (const [ws, state] of sockets) {
       if (state.id === sender?.id && !state.echo) continue;
+      if (!includeV1 && state.mode === "v1") continue;
       if (!acceptsTopic(state.topics, message.topic)) continue;
       const [payload, size] = encoded.for(state.mode);
       if (this.send(ws, state, payload)) {

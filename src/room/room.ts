@@ -30,6 +30,8 @@ import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { applySubscribe, applyUnsubscribe } from "./subscriptions";
 import { TopicSnapshots } from "./topic-snapshots";
+import { Batcher } from "./batcher";
+import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
 
 /** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
 const HEARTBEAT_REQUEST = "ping";
@@ -79,10 +81,16 @@ export class Room extends DurableObject<Env> {
   private readonly presence = new PresenceBatch();
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   private roomName = "";
+  private policy: RoomPolicy = DEFAULT_POLICY;
+  /** Present when the room's policy batches v1 deliveries (batchMs > 0). */
+  private batcher: Batcher | undefined;
+  /** The History's view of the limits: the room's policy may override the global ones. */
+  private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = configFrom(env);
+    this.historyLimits = { historyMaxMessages: this.config.limits.historyMaxMessages, historyMaxAgeSeconds: this.config.limits.historyMaxAgeSeconds };
     this.openStorage();
     this.delivery = new Delivery((ws, state) => this.sendFailed(ws, state));
     this.expiry = new TokenExpiry(ctx.storage);
@@ -93,18 +101,32 @@ export class Room extends DurableObject<Env> {
 
   private openStorage(): void {
     const sql = this.ctx.storage.sql;
-    this.history = new History(sql, this.config.limits);
+    this.history = new History(sql, this.historyLimits);
     this.snapshots = new TopicSnapshots(sql);
     this.publishIds = new PublishIds(sql);
     this.stats = new RoomStats(sql);
     this.tickets = new UsedTickets(sql);
-    this.roomName = this.history.getMeta("room") ?? "";
+    const stored = this.history.getMeta("room");
+    if (stored) this.applyPolicy(stored);
   }
 
   private rememberRoom(name: string): void {
     if (this.roomName === name) return;
-    this.roomName = name;
+    this.applyPolicy(name);
     this.history.setMeta("room", name);
+  }
+
+  /** The first ROOM_POLICIES entry matching the room decides batching, limits and rights. */
+  private applyPolicy(name: string): void {
+    this.roomName = name;
+    this.policy = policyFor(this.config.policies, name);
+    this.historyLimits.historyMaxMessages = this.policy.historyMaxMessages ?? this.config.limits.historyMaxMessages;
+    this.batcher?.cancel();
+    this.batcher = this.policy.batchMs > 0 ? new Batcher(this.policy.batchMs, this.policy.conflate, () => this.flushBatch()) : undefined;
+  }
+
+  private get maxConnections(): number {
+    return this.policy.maxConnections ?? this.config.limits.maxConnectionsPerRoom;
   }
 
   /** Open sockets with their states; closing ones and foreign attachments are left out. */
@@ -159,7 +181,7 @@ export class Room extends DurableObject<Env> {
 
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
   private refusalFor(identity: ConnectionIdentity): { code: number; reason: string } | undefined {
-    if (this.ctx.getWebSockets().length >= this.config.limits.maxConnectionsPerRoom) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (this.ctx.getWebSockets().length >= this.maxConnections) return { code: CloseCode.tryAgainLater, reason: "room is full" };
     if (identity.ticketId && !this.tickets.redeem(identity.ticketId, identity.ticketExpiresAtMs ?? Date.now(), Date.now())) {
       return { code: CloseCode.unauthorized, reason: "ticket already used" };
     }
@@ -293,11 +315,13 @@ export class Room extends DurableObject<Env> {
       return;
     }
     if (typeof message !== "string") {
-      this.stats.countOut(...this.delivery.relayBinary(this.openSockets(), state, message));
+      if (this.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
+      else this.stats.countOut(...this.delivery.relayBinary(this.openSockets(), state, message));
       return;
     }
     if (state.mode === "raw") {
-      if (this.refuse(ws, state, "publish")) return;
+      // Raw connections have no error frames: a refused publish is dropped.
+      if (this.refuse(ws, state, "publish") || !this.policy.clientPublish) return;
       this.publish({ from: state.id, dataJson: JSON.stringify(message) }, state);
       return;
     }
@@ -333,6 +357,10 @@ export class Room extends DurableObject<Env> {
 
   private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
     if (this.refuse(ws, state, "publish", frame.id)) return;
+    if (!this.policy.clientPublish) {
+      this.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", frame.id));
+      return;
+    }
     if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
       this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
       return;
@@ -402,8 +430,23 @@ export class Room extends DurableObject<Env> {
   private publish(input: { from: string; topic?: string; dataJson: string }, sender?: SocketState): StoredMessage {
     const message = this.history.append(input, Date.now());
     this.snapshots.remember(message);
-    this.stats.countOut(...this.delivery.fanOut(this.openSockets(), message, sender));
+    // With batching, v1 connections get the message in the next batch frame; raw ones now.
+    this.stats.countOut(...this.delivery.fanOut(this.openSockets(), message, sender, this.batcher === undefined));
+    this.batcher?.add(message, sender?.id);
     return message;
+  }
+
+  private flushBatch(): void {
+    if (!this.batcher) return;
+    let count = 0;
+    let bytes = 0;
+    for (const [ws, state, frame] of this.batcher.take(this.openSockets())) {
+      if (this.delivery.send(ws, state, frame)) {
+        count++;
+        bytes += frame.length;
+      }
+    }
+    this.stats.countOut(count, bytes);
   }
 
   private sendFailed(ws: WebSocket, state: SocketState): void {
@@ -456,6 +499,7 @@ export class Room extends DurableObject<Env> {
     if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
     this.presenceTimer = undefined;
     this.presence.take(new Set());
+    this.batcher?.cancel();
     await this.ctx.storage.deleteAll();
     this.openStorage();
     return { epoch: this.history.epoch };

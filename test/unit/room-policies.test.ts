@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICY, PolicyError, parseRoomPolicies, policyFor } from "../../src/room-policies";
+
+describe("parseRoomPolicies", () => {
+  it("parses the SPEC example with defaults for unset fields", () => {
+    const [policy] = parseRoomPolicies('[{"match":"quotes-*","clientPublish":false,"batchMs":20,"conflate":true,"shards":8,"maxConnections":100000,"historyMaxMessages":1,"binary":"deny"}]');
+    expect(policy).toEqual({ match: "quotes-*", clientPublish: false, batchMs: 20, conflate: true, shards: 8, maxConnections: 100_000, historyMaxMessages: 1, binary: "deny" });
+    expect(parseRoomPolicies('[{"match":"x"}]')[0]).toMatchObject({ clientPublish: true, batchMs: 0, conflate: false, shards: 1, binary: "allow" });
+    expect(parseRoomPolicies(undefined)).toEqual([]);
+  });
+
+  for (const [input, field] of [
+    ["{", "ROOM_POLICIES must be a JSON list"],
+    ['{"match":"x"}', "ROOM_POLICIES must be a JSON list"],
+    ["[5]", "ROOM_POLICIES[0] must be an object"],
+    ['[{"batchMs":5}]', "ROOM_POLICIES[0].match"],
+    ['[{"match":"x"},{"match":"y","shards":0}]', "ROOM_POLICIES[1].shards"],
+    ['[{"match":"x","binary":"maybe"}]', "ROOM_POLICIES[0].binary"],
+    ['[{"match":"x","conflate":"yes"}]', "ROOM_POLICIES[0].conflate"],
+    ['[{"match":"x","batchMs":1.5}]', "ROOM_POLICIES[0].batchMs"],
+    ['[{"match":"x","shard":2}]', "ROOM_POLICIES[0].shard"],
+  ]) {
+    it(`rejects ${input} naming ${field}`, () => {
+      expect(() => parseRoomPolicies(input)).toThrow(PolicyError);
+      expect(() => parseRoomPolicies(input)).toThrow(field);
+    });
+  }
+});
+
+describe("policyFor", () => {
+  it("takes the first match and falls back to the defaults", () => {
+    const policies = parseRoomPolicies('[{"match":"quotes-fx","batchMs":5},{"match":"quotes-*","batchMs":20}]');
+    expect(policyFor(policies, "quotes-fx").batchMs).toBe(5);
+    expect(policyFor(policies, "quotes-eq").batchMs).toBe(20);
+    expect(policyFor(policies, "lobby")).toBe(DEFAULT_POLICY);
+  });
+});
