@@ -16,6 +16,7 @@ export const IdentityHeader = {
   tokenExpiresAtMs: "x-roomcast-token-exp",
   ticketId: "x-roomcast-ticket-id",
   ticketExpiresAtMs: "x-roomcast-ticket-exp",
+  shard: "x-roomcast-shard",
 } as const;
 
 export interface ConnectionIdentity {
@@ -28,6 +29,8 @@ export interface ConnectionIdentity {
   /** A one-time ticket's id: the room refuses a second use. */
   ticketId?: string;
   ticketExpiresAtMs?: number;
+  /** In a sharded room, which shard object holds this connection. */
+  shard?: number;
 }
 
 /** A copy of `request` with client-sent identity headers removed and the Worker's set. */
@@ -44,6 +47,7 @@ export function withIdentity(request: Request, identity: ConnectionIdentity): Re
   if (identity.tokenExpiresAtMs) headers.set(IdentityHeader.tokenExpiresAtMs, String(identity.tokenExpiresAtMs));
   if (identity.ticketId) headers.set(IdentityHeader.ticketId, identity.ticketId);
   if (identity.ticketExpiresAtMs) headers.set(IdentityHeader.ticketExpiresAtMs, String(identity.ticketExpiresAtMs));
+  if (identity.shard !== undefined) headers.set(IdentityHeader.shard, String(identity.shard));
   return new Request(request.url, { method: request.method, headers });
 }
 
@@ -55,6 +59,7 @@ export function readIdentity(headers: Headers): ConnectionIdentity | null {
   const capabilities = headers.get(IdentityHeader.capabilities);
   const expires = Number(headers.get(IdentityHeader.tokenExpiresAtMs));
   const ticketExpires = Number(headers.get(IdentityHeader.ticketExpiresAtMs));
+  const shard = headers.get(IdentityHeader.shard);
   return {
     room,
     mode,
@@ -64,5 +69,6 @@ export function readIdentity(headers: Headers): ConnectionIdentity | null {
     tokenExpiresAtMs: Number.isFinite(expires) && expires > 0 ? expires : undefined,
     ticketId: headers.get(IdentityHeader.ticketId) ?? undefined,
     ticketExpiresAtMs: Number.isFinite(ticketExpires) && ticketExpires > 0 ? ticketExpires : undefined,
+    shard: shard !== null && /^\d{1,3}$/.test(shard) ? Number(shard) : undefined,
   };
 }

@@ -61,15 +61,15 @@ export class Delivery {
   }
 
   /**
-   * A sequenced message to every socket whose topics accept it; the sender only with echo.
+   * A sequenced message to every socket whose topics accept it; its sender (`from`) only with echo.
    * `includeV1` false leaves v1 sockets to the batcher.
    */
-  fanOut(sockets: Sockets, message: StoredMessage, sender?: SocketState, includeV1 = true): Sent {
+  fanOut(sockets: Sockets, message: StoredMessage, includeV1 = true): Sent {
     const encoded = new Encoded(message);
     let count = 0;
     let bytes = 0;
     for (const [ws, state] of sockets) {
-      if (state.id === sender?.id && !state.echo) continue;
+      if (state.id === message.from && !state.echo) continue;
       if (!includeV1 && state.mode === "v1") continue;
       if (!acceptsTopic(state.topics, message.topic)) continue;
       const [payload, size] = encoded.for(state.mode);

@@ -25,12 +25,15 @@ import { History } from "./history";
 import { MAX_MEMBERS_IN_WELCOME, PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
 import { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
-import { RoomStats, type Counters, type RecentClose } from "./room-stats";
+import { RECENT_CLOSES_KEPT, RoomStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { applySubscribe, applyUnsubscribe } from "./subscriptions";
 import { TopicSnapshots } from "./topic-snapshots";
 import { Batcher } from "./batcher";
+import { PrimaryLink } from "./primary-link";
+import { ShardedPrimary } from "./sharded-primary";
+import { shardObjectName, type AttachRequest, type AttachResult, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
 import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
 
 /** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
@@ -84,6 +87,13 @@ export class Room extends DurableObject<Env> {
   private policy: RoomPolicy = DEFAULT_POLICY;
   /** Present when the room's policy batches v1 deliveries (batchMs > 0). */
   private batcher: Batcher | undefined;
+  /** Set when this object is one shard of a sharded room: its sockets' publishes go to the primary. */
+  private shardIndex: number | undefined;
+  private primaryLink: PrimaryLink | undefined;
+  /** Set when this object is the primary of a sharded room (policy shards > 1). */
+  private primary: ShardedPrimary | undefined;
+  /** Shard only: messages for connections still being attached, sent once their replay is out. */
+  private readonly pendingAttach = new Map<string, StoredMessage[]>();
   /** The History's view of the limits: the room's policy may override the global ones. */
   private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
 
@@ -106,11 +116,18 @@ export class Room extends DurableObject<Env> {
     this.publishIds = new PublishIds(sql);
     this.stats = new RoomStats(sql);
     this.tickets = new UsedTickets(sql);
+    const shard = this.history.getMeta("shard");
+    this.shardIndex = shard === undefined ? undefined : Number(shard);
     const stored = this.history.getMeta("room");
     if (stored) this.applyPolicy(stored);
   }
 
-  private rememberRoom(name: string): void {
+  private rememberRoom(name: string, shard?: number): void {
+    if (shard !== undefined && this.shardIndex !== shard) {
+      this.shardIndex = shard;
+      this.history.setMeta("shard", String(shard));
+      this.roomName = "";
+    }
     if (this.roomName === name) return;
     this.applyPolicy(name);
     this.history.setMeta("room", name);
@@ -123,10 +140,38 @@ export class Room extends DurableObject<Env> {
     this.historyLimits.historyMaxMessages = this.policy.historyMaxMessages ?? this.config.limits.historyMaxMessages;
     this.batcher?.cancel();
     this.batcher = this.policy.batchMs > 0 ? new Batcher(this.policy.batchMs, this.policy.conflate, () => this.flushBatch()) : undefined;
+    this.primary?.cancel();
+    this.primary = undefined;
+    this.primaryLink = undefined;
+    if (this.shardIndex !== undefined) this.primaryLink = new PrimaryLink(() => this.primaryStub(), () => this.roomName);
+    else if (this.policy.shards > 1) {
+      const stores = { history: this.history, snapshots: this.snapshots, publishIds: this.publishIds, sql: this.ctx.storage.sql };
+      this.primary = new ShardedPrimary(stores, this.policy.shards, (index) => this.shardStub(index), () => this.roomName);
+    }
   }
 
+  private primaryStub() {
+    return this.env.ROOMS.get(this.env.ROOMS.idFromName(this.roomName));
+  }
+
+  private shardStub(index: number) {
+    return this.env.ROOMS.get(this.env.ROOMS.idFromName(shardObjectName(this.roomName, index)));
+  }
+
+  /** Per object: a shard holds its share of the room's connections. */
   private get maxConnections(): number {
-    return this.policy.maxConnections ?? this.config.limits.maxConnectionsPerRoom;
+    const total = this.policy.maxConnections ?? this.config.limits.maxConnectionsPerRoom;
+    return this.shardIndex === undefined ? total : Math.ceil(total / this.policy.shards);
+  }
+
+  /** Sockets a sequenced message may go to now: not before a shard connection's replay point. */
+  private *deliverableSockets(message: StoredMessage): Generator<[WebSocket, SocketState]> {
+    for (const entry of this.openSockets()) {
+      const state = entry[1];
+      const pending = this.pendingAttach.get(state.id);
+      if (pending) pending.push(message);
+      else if (state.floorSeq === undefined || message.seq > state.floorSeq) yield entry;
+    }
   }
 
   /** Open sockets with their states; closing ones and foreign attachments are left out. */
@@ -151,9 +196,9 @@ export class Room extends DurableObject<Env> {
     if (!identity || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: { code: "bad_request", message: "rooms accept WebSocket upgrades from the Worker only" } }, { status: 400 });
     }
-    this.rememberRoom(identity.room);
+    this.rememberRoom(identity.room, identity.shard);
     const url = new URL(request.url);
-    const refusal = this.refusalFor(identity);
+    const refusal = await this.refusalFor(identity);
     if (refusal) {
       this.stats.recordClose(refusal, Date.now());
       log("reject", { room: identity.room, code: refusal.code, reason: refusal.reason });
@@ -163,6 +208,10 @@ export class Room extends DurableObject<Env> {
     const headers = identity.subprotocol ? { "Sec-WebSocket-Protocol": identity.subprotocol } : undefined;
 
     const state = this.newSocketState(identity, url);
+    if (this.primaryLink) {
+      await this.attachToPrimary(server, state, url);
+      return new Response(null, { status: 101, webSocket: client, headers });
+    }
     this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
     writeSocketState(server, state);
@@ -180,12 +229,62 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
-  private refusalFor(identity: ConnectionIdentity): { code: number; reason: string } | undefined {
+  private async refusalFor(identity: ConnectionIdentity): Promise<{ code: number; reason: string } | undefined> {
     if (this.ctx.getWebSockets().length >= this.maxConnections) return { code: CloseCode.tryAgainLater, reason: "room is full" };
-    if (identity.ticketId && !this.tickets.redeem(identity.ticketId, identity.ticketExpiresAtMs ?? Date.now(), Date.now())) {
-      return { code: CloseCode.unauthorized, reason: "ticket already used" };
+    if (identity.ticketId) {
+      const expiresAtMs = identity.ticketExpiresAtMs ?? Date.now();
+      // Single use is the primary's to decide in a sharded room: tickets may land on any shard.
+      const fresh = this.primaryLink ? await this.primaryStub().redeemTicket(this.roomName, identity.ticketId, expiresAtMs) : this.tickets.redeem(identity.ticketId, expiresAtMs, Date.now());
+      if (!fresh) return { code: CloseCode.unauthorized, reason: "ticket already used" };
     }
     return undefined;
+  }
+
+  /**
+   * Shard: accepts the socket, registers it with the primary, then sends welcome and replay. Live
+   * messages that arrive meanwhile wait in `pendingAttach`; anything at or below the seq the
+   * primary reported was in the replay (or is older), so `floorSeq` keeps it from coming twice.
+   */
+  private async attachToPrimary(server: WebSocket, state: SocketState, url: URL): Promise<void> {
+    this.ctx.acceptWebSocket(server, [state.id]);
+    writeSocketState(server, state);
+    this.pendingAttach.set(state.id, []);
+    this.stats.countConnection();
+    log("connect", { room: this.roomName, connectionId: state.id });
+    let attached: AttachResult;
+    try {
+      const request: AttachRequest = { room: this.roomName, shard: this.shardIndex!, member: memberOf(state), since: url.searchParams.get("since"), epoch: url.searchParams.get("epoch"), topics: state.topics };
+      attached = await this.primaryStub().attachConnection(request);
+    } catch (error) {
+      this.pendingAttach.delete(state.id);
+      log("error", { room: this.roomName, connectionId: state.id, errorName: (error as Error)?.name, reason: "primary unavailable" });
+      closeQuietly(server, CloseCode.internalError, "room unavailable");
+      return;
+    }
+    const ready: SocketState = { ...state, floorSeq: attached.seq };
+    writeSocketState(server, ready);
+    if (ready.mode === "v1") {
+      server.send(
+        encodeWelcome({
+          room: this.roomName,
+          connectionId: ready.id,
+          ...(ready.userId ? { userId: ready.userId } : {}),
+          epoch: attached.epoch,
+          seq: attached.seq,
+          ...(attached.recovered === undefined ? {} : { recovered: attached.recovered, missed: attached.recovered ? attached.replay.length : undefined }),
+          members: attached.members,
+          memberCount: attached.memberCount,
+          users: attached.users,
+          limits: { ...this.config.limits },
+        }),
+      );
+    }
+    for (const message of attached.replay) this.delivery.deliver(server, ready, message);
+    for (const message of attached.snapshots) this.delivery.deliver(server, ready, message, true);
+    const waiting = this.pendingAttach.get(ready.id) ?? [];
+    this.pendingAttach.delete(ready.id);
+    for (const message of waiting) if (message.seq > attached.seq) this.delivery.deliver(server, ready, message);
+    if (ready.tokenExpiresAtMs !== undefined) await this.expiry.watch(ready.tokenExpiresAtMs);
   }
 
   /** Alarm: closes connections whose token expired (works across hibernation). */
@@ -278,7 +377,9 @@ export class Room extends DurableObject<Env> {
     });
     this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
     log("close", { room: this.roomName, connectionId: state?.id, code });
-    if (state) {
+    if (state && this.primaryLink) {
+      this.ctx.waitUntil(this.primaryStub().detachConnection(this.roomName, state.id).catch(() => {}));
+    } else if (state) {
       this.presence.leave(state.id);
       this.schedulePresenceFlush();
     }
@@ -322,7 +423,7 @@ export class Room extends DurableObject<Env> {
     if (state.mode === "raw") {
       // Raw connections have no error frames: a refused publish is dropped.
       if (this.refuse(ws, state, "publish") || !this.policy.clientPublish) return;
-      this.publish({ from: state.id, dataJson: JSON.stringify(message) }, state);
+      this.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
       return;
     }
     const decoded = decodeClientFrame(message);
@@ -365,30 +466,44 @@ export class Room extends DurableObject<Env> {
       this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
       return;
     }
-    const nowMs = Date.now();
     const key = frame.id === undefined ? undefined : `${state.userId ?? ""}\u0000${frame.id}`;
-    const seenSeq = key === undefined ? undefined : this.publishIds.seqFor(key, nowMs);
-    if (seenSeq !== undefined) {
-      this.delivery.send(ws, state, encodeAck(frame.id!, seenSeq));
+    this.publishFromSocket(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
+  }
+
+  /** Sequences a socket's publish here, or at the primary when this is a shard; acks `ackId`. */
+  private publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void {
+    const ack = (seq: number) => {
+      if (ackId !== undefined) this.delivery.send(ws, state, encodeAck(ackId, seq));
+    };
+    if (this.primaryLink) {
+      this.primaryLink.sequence(item).then(ack, () => closeQuietly(ws, CloseCode.internalError, "room unavailable"));
       return;
     }
-    const message = this.publish({ from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data) }, state);
-    if (key !== undefined) {
-      this.publishIds.remember(key, message.seq, nowMs);
-      this.delivery.send(ws, state, encodeAck(frame.id!, message.seq));
-    }
+    const nowMs = Date.now();
+    const seen = item.key === undefined ? undefined : this.publishIds.seqFor(item.key, nowMs);
+    if (seen !== undefined) return ack(seen);
+    const message = this.publish(item);
+    if (item.key !== undefined) this.publishIds.remember(item.key, message.seq, nowMs);
+    ack(message.seq);
   }
 
   private onDirect(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "direct" }>): void {
     if (this.refuse(ws, state, "direct", frame.id)) return;
-    const [target] = this.openSockets(frame.to);
-    if (!target) {
-      this.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
-      return;
-    }
     const dataJson = JSON.stringify(frame.data);
-    this.delivery.direct(target[0], target[1], state.id, dataJson, Date.now());
-    if (frame.id !== undefined) this.delivery.send(ws, state, encodeAck(frame.id));
+    const answer = (found: boolean) => {
+      if (!found) this.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
+      else if (frame.id !== undefined) this.delivery.send(ws, state, encodeAck(frame.id));
+    };
+    const [target] = this.openSockets(frame.to);
+    if (target) {
+      this.delivery.direct(target[0], target[1], state.id, dataJson, Date.now());
+      return answer(true);
+    }
+    // In a sharded room the target may sit on another shard: the primary knows where.
+    if (!this.primaryLink) return answer(false);
+    this.primaryStub()
+      .routeDirect(this.roomName, frame.to, state.id, dataJson, Date.now())
+      .then(answer, () => answer(false));
   }
 
   private onSubscription(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "subscribe" | "unsubscribe" }>): void {
@@ -400,7 +515,13 @@ export class Room extends DurableObject<Env> {
     }
     const next = { ...state, topics: result.topics };
     writeSocketState(ws, next);
-    if (frame.type === "subscribe") this.sendSnapshots(ws, next, result.added);
+    if (frame.type !== "subscribe" || result.added.length === 0) return;
+    if (!this.primaryLink) return this.sendSnapshots(ws, next, result.added);
+    this.primaryStub()
+      .snapshotsFor(this.roomName, result.added)
+      .then((messages) => {
+        for (const message of messages) this.delivery.deliver(ws, next, message, true);
+      }, () => {});
   }
 
   private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
@@ -412,6 +533,10 @@ export class Room extends DurableObject<Env> {
     }
     const next = { ...state, presence };
     writeSocketState(ws, next);
+    if (this.primaryLink) {
+      this.primaryStub().updateMember(this.roomName, this.shardIndex!, memberOf(next)).catch(() => {});
+      return;
+    }
     this.presence.begin(() => this.currentUsers());
     this.presence.update(memberOf(next));
     this.schedulePresenceFlush();
@@ -426,14 +551,22 @@ export class Room extends DurableObject<Env> {
     return bucket;
   }
 
-  /** Sequences, stores and fans out one message; `sender` is skipped unless it asked for echo. */
-  private publish(input: { from: string; topic?: string; dataJson: string }, sender?: SocketState): StoredMessage {
+  /** Sequences and stores one message, then delivers it (or, as a primary, hands it to the shards). */
+  private publish(input: { from: string; topic?: string; dataJson: string }): StoredMessage {
+    if (this.primary) {
+      const seq = this.primary.sequence(input, Date.now());
+      return { ...input, seq, ts: Date.now() };
+    }
     const message = this.history.append(input, Date.now());
     this.snapshots.remember(message);
-    // With batching, v1 connections get the message in the next batch frame; raw ones now.
-    this.stats.countOut(...this.delivery.fanOut(this.openSockets(), message, sender, this.batcher === undefined));
-    this.batcher?.add(message, sender?.id);
+    this.deliverLocally(message);
     return message;
+  }
+
+  /** The sender (by `from`) is skipped unless it asked for echo. With batching, v1 sockets get it in the next batch. */
+  private deliverLocally(message: StoredMessage): void {
+    this.stats.countOut(...this.delivery.fanOut(this.deliverableSockets(message), message, this.batcher === undefined));
+    this.batcher?.add(message, message.from);
   }
 
   private flushBatch(): void {
@@ -472,6 +605,7 @@ export class Room extends DurableObject<Env> {
 
   async info(room: string): Promise<RoomInfo> {
     this.rememberRoom(room);
+    if (this.primary) return this.shardedInfo(room, this.primary);
     const states = [...this.openSockets()].map(([, state]) => state);
     return {
       room,
@@ -485,8 +619,38 @@ export class Room extends DurableObject<Env> {
     };
   }
 
+  /** A sharded room's info: the primary's registry and history, every shard's counters. */
+  private async shardedInfo(room: string, primary: ShardedPrimary): Promise<RoomInfo> {
+    const shards = await Promise.all(Array.from({ length: primary.shardCount }, (_, index) => this.shardStub(index).shardStats().catch(() => undefined)));
+    const counters = structuredClone(this.stats.counters);
+    const closes = this.stats.recentCloses();
+    for (const shard of shards) {
+      if (!shard) continue;
+      counters.messagesIn += shard.counters.messagesIn;
+      counters.messagesOut += shard.counters.messagesOut;
+      counters.bytesIn += shard.counters.bytesIn;
+      counters.bytesOut += shard.counters.bytesOut;
+      counters.connectionsOpened += shard.counters.connectionsOpened;
+      for (const [code, count] of Object.entries(shard.counters.closesByCode)) counters.closesByCode[code] = (counters.closesByCode[code] ?? 0) + count;
+      closes.push(...shard.recentCloses);
+    }
+    closes.sort((a, b) => b.at.localeCompare(a.at));
+    return {
+      room,
+      epoch: this.history.epoch,
+      seq: this.history.seq,
+      connections: primary.members.count(),
+      users: primary.members.users().length,
+      members: primary.members.list(),
+      counters,
+      recentCloses: closes.slice(0, RECENT_CLOSES_KEPT),
+    };
+  }
+
   /** Closes one connection with 4009; false when no open connection has that id. */
-  async kick(connectionId: string): Promise<boolean> {
+  async kick(connectionId: string, room?: string): Promise<boolean> {
+    if (room !== undefined) this.rememberRoom(room);
+    if (this.primary) return this.primary.kick(connectionId);
     const [target] = this.openSockets(connectionId);
     if (!target) return false;
     closeQuietly(target[0], CloseCode.kicked, "kicked");
@@ -494,15 +658,89 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */
-  async deleteRoom(): Promise<{ epoch: string }> {
+  async deleteRoom(room?: string): Promise<{ epoch: string }> {
+    if (room !== undefined) this.rememberRoom(room);
+    const primary = this.primary;
+    primary?.cancel();
+    if (primary) await Promise.all(Array.from({ length: primary.shardCount }, (_, index) => this.shardStub(index).closeAll(CloseCode.goingAway, "room deleted").catch(() => {})));
     for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, CloseCode.goingAway, "room deleted");
     if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
     this.presenceTimer = undefined;
     this.presence.take(new Set());
     this.batcher?.cancel();
     await this.ctx.storage.deleteAll();
+    const shard = this.shardIndex;
+    this.roomName = "";
     this.openStorage();
+    if (room !== undefined) this.rememberRoom(room, shard);
     return { epoch: this.history.epoch };
+  }
+
+  // ── RPC from shards, to the primary of a sharded room ──────────────────────
+
+  private primaryFor(room: string): ShardedPrimary {
+    this.rememberRoom(room);
+    if (!this.primary) throw new Error("not the primary of a sharded room");
+    return this.primary;
+  }
+
+  async attachConnection(request: AttachRequest): Promise<AttachResult> {
+    return this.primaryFor(request.room).attach(request, Date.now());
+  }
+
+  async detachConnection(room: string, connectionId: string): Promise<void> {
+    this.primaryFor(room).detach(connectionId);
+  }
+
+  async updateMember(room: string, shard: number, member: Member): Promise<void> {
+    this.primaryFor(room).update(shard, member);
+  }
+
+  async sequenceFromShard(room: string, items: SequenceItem[]): Promise<number[]> {
+    const primary = this.primaryFor(room);
+    const nowMs = Date.now();
+    return items.map((item) => {
+      this.stats.countIn(utf8ByteLength(item.dataJson));
+      return primary.sequence(item, nowMs);
+    });
+  }
+
+  async routeDirect(room: string, to: string, from: string, dataJson: string, ts: number): Promise<boolean> {
+    return this.primaryFor(room).routeDirect(to, from, dataJson, ts);
+  }
+
+  async snapshotsFor(room: string, filters: string[]): Promise<StoredMessage[]> {
+    return this.primaryFor(room).snapshotsFor(filters);
+  }
+
+  async redeemTicket(room: string, ticketId: string, expiresAtMs: number): Promise<boolean> {
+    this.rememberRoom(room);
+    return this.tickets.redeem(ticketId, expiresAtMs, Date.now());
+  }
+
+  // ── RPC from the primary, to a shard ───────────────────────────────────────
+
+  /** Messages and presence from the primary, in seq order. */
+  async deliver(events: ShardEvent[]): Promise<void> {
+    for (const event of events) {
+      if ("message" in event) this.deliverLocally(event.message);
+      else for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, event.presence);
+    }
+  }
+
+  async deliverDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean> {
+    const [target] = this.openSockets(to);
+    if (!target) return false;
+    this.delivery.direct(target[0], target[1], from, dataJson, ts);
+    return true;
+  }
+
+  async closeAll(code: number, reason: string): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, code, reason);
+  }
+
+  async shardStats(): Promise<ShardStats> {
+    return { connections: [...this.openSockets()].length, counters: this.stats.counters, recentCloses: this.stats.recentCloses() };
   }
 }
 

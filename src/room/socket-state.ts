@@ -23,6 +23,8 @@ export interface SocketState {
   connectedAtMs: number;
   /** Presence state set with `{"type":"presence"}` (≤ PRESENCE_STATE_MAX_BYTES of JSON). */
   presence?: unknown;
+  /** Shard connections: messages up to this seq were replayed or predate the connection. */
+  floorSeq?: number;
   /** Test-only fault injection (FAULT_INJECTION=on): sends to this socket throw. */
   faultSend?: boolean;
 }

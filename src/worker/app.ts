@@ -10,6 +10,8 @@ import { withIdentity } from "../identity";
 import { log } from "../log";
 import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
+import { shardObjectName } from "../room/shard-protocol";
+import { policyFor } from "../room-policies";
 import { isValidRoomName } from "../shared/room-name";
 import { checkApi } from "./api-auth";
 import { batchPublish } from "./batch-publish";
@@ -19,6 +21,7 @@ import { errorResponse } from "./http-error";
 import { readBodyText, readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { connectAllowed } from "./upgrade-flood";
+import { handleSse } from "../transports/sse/sse-route";
 
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
 
@@ -92,8 +95,13 @@ app.get("/rooms/:room", async (c) => {
     log("reject", { room, code: auth.code, reason: auth.reason });
     return refuseUpgrade(auth.code, auth.reason, protocol.chosen);
   }
-  const forwarded = withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant });
-  return roomStub(c).fetch(forwarded);
+  // A sharded room spreads its connections over its shard objects (SPEC §8); the primary,
+  // named after the room itself, holds none and sequences for all of them.
+  const { shards } = policyFor(config.policies, room);
+  const shard = shards > 1 ? Math.floor(Math.random() * shards) : undefined;
+  const forwarded = withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant, shard });
+  const target = shard === undefined ? roomStub(c) : c.env.ROOMS.get(c.env.ROOMS.idFromName(shardObjectName(room, shard)));
+  return target.fetch(forwarded);
 });
 
 app.post("/rooms/:room/messages", async (c) => {
@@ -138,12 +146,15 @@ app.post("/rooms/:room/tickets", async (c) => {
 
 app.delete("/rooms/:room/connections/:id", async (c) => {
   const id = c.req.param("id");
-  const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id));
+  const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id, c.get("room")));
   if (!kicked) return errorResponse(404, "not_found", "no such connection in this room");
   return c.json({ kicked: id });
 });
 
-app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom()) }));
+app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom(c.get("room"))) }));
+
+/** Fallback transports (SPEC §10, src/transports): adapters over the room's v1 protocol. */
+app.get("/rooms/:room/events", (c) => handleSse(c.req.raw, c.env, c.get("room")));
 
 function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {
   if (value === undefined || value === "") return fallback;

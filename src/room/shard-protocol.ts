@@ -1,0 +1,54 @@
+/**
+ * @module shard-protocol
+ * RPC shapes between the primary object of a sharded room (SPEC §8 `shards` > 1) and its
+ * shards. The primary owns seq, epoch, history, snapshots, publish ids and the member registry;
+ * each shard holds a share of the sockets and forwards what they publish.
+ */
+import type { StoredMessage } from "../shared/protocol";
+import type { Member, UserView } from "./presence";
+
+/** Separates a logical room name from a shard number in Durable Object names (never in room names). */
+export const SHARD_NAME_SEPARATOR = "#";
+
+export function shardObjectName(room: string, shard: number): string {
+  return `${room}${SHARD_NAME_SEPARATOR}${shard}`;
+}
+
+export interface AttachRequest {
+  room: string;
+  shard: number;
+  member: Member;
+  /** `since` and `epoch` from the connection URL when resuming. */
+  since: string | null;
+  epoch: string | null;
+  topics: string[];
+}
+
+export interface AttachResult {
+  epoch: string;
+  /** Messages up to this seq are in `replay` or already history: the shard sends only later ones. */
+  seq: number;
+  recovered?: boolean;
+  replay: StoredMessage[];
+  snapshots: StoredMessage[];
+  members: Member[];
+  memberCount: number;
+  users: UserView[];
+}
+
+export interface SequenceItem {
+  from: string;
+  topic?: string;
+  dataJson: string;
+  /** Idempotency key of a v1 publish with an id. */
+  key?: string;
+}
+
+/** What travels from the primary to a shard, in order. */
+export type ShardEvent = { message: StoredMessage } | { presence: string };
+
+export interface ShardStats {
+  connections: number;
+  counters: { messagesIn: number; messagesOut: number; bytesIn: number; bytesOut: number; connectionsOpened: number; closesByCode: Record<string, number> };
+  recentCloses: Array<{ connectionId?: string; code: number; reason: string; at: string }>;
+}

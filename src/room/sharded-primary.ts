@@ -1,0 +1,124 @@
+/**
+ * @module sharded-primary
+ * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; sequences every
+ * message (from the HTTP API and from shards), keeps history, snapshots and publish ids, keeps
+ * the member registry, and fans messages and presence out to every shard in order.
+ */
+import type { StoredMessage } from "../shared/protocol";
+import type { History } from "./history";
+import { MemberRegistry } from "./member-registry";
+import { PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, type Member } from "./presence";
+import type { PublishIds } from "./publish-ids";
+import { resumePlan } from "./resume";
+import { ShardFanout, type ShardTarget } from "./shard-fanout";
+import type { AttachRequest, AttachResult, SequenceItem } from "./shard-protocol";
+import type { TopicSnapshots } from "./topic-snapshots";
+
+export interface PrimaryStores {
+  history: History;
+  snapshots: TopicSnapshots;
+  publishIds: PublishIds;
+  sql: SqlStorage;
+}
+
+export interface ShardStub extends ShardTarget {
+  deliverDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean>;
+  kick(connectionId: string): Promise<boolean>;
+}
+
+export class ShardedPrimary {
+  readonly members: MemberRegistry;
+  private readonly fanout: ShardFanout;
+  private readonly presence = new PresenceBatch();
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly stores: PrimaryStores,
+    readonly shardCount: number,
+    private readonly shard: (index: number) => ShardStub,
+    room: () => string,
+  ) {
+    this.members = new MemberRegistry(stores.sql);
+    this.fanout = new ShardFanout(shardCount, shard, room);
+  }
+
+  /** Appends and fans out one message; returns it (already-seen keys return the first seq). */
+  sequence(item: SequenceItem, nowMs: number): number {
+    const { history, snapshots, publishIds } = this.stores;
+    if (item.key !== undefined) {
+      const seen = publishIds.seqFor(item.key, nowMs);
+      if (seen !== undefined) return seen;
+    }
+    const message = history.append({ from: item.from, topic: item.topic, dataJson: item.dataJson }, nowMs);
+    snapshots.remember(message);
+    if (item.key !== undefined) publishIds.remember(item.key, message.seq, nowMs);
+    this.fanout.push({ message });
+    return message.seq;
+  }
+
+  /** Registers a new connection of a shard and tells it what to replay: all in one turn. */
+  attach(request: AttachRequest, nowMs: number): AttachResult {
+    const { history, snapshots } = this.stores;
+    const params = new URLSearchParams();
+    if (request.since !== null) params.set("since", request.since);
+    if (request.epoch !== null) params.set("epoch", request.epoch);
+    const plan = resumePlan(params, history, request.topics, nowMs);
+    this.presence.begin(() => this.members.userSet());
+    this.members.put(request.shard, request.member);
+    this.presence.join(request.member);
+    this.schedulePresenceFlush();
+    return {
+      epoch: history.epoch,
+      seq: history.seq,
+      ...(plan ? { recovered: plan.recovered } : {}),
+      replay: plan?.recovered ? plan.messages : [],
+      snapshots: plan?.recovered || request.topics.length === 0 ? [] : snapshots.matching(request.topics),
+      members: this.members.list(),
+      memberCount: this.members.count(),
+      users: this.members.users(),
+    };
+  }
+
+  detach(connectionId: string): void {
+    const users = this.members.userSet();
+    const gone = this.members.remove(connectionId);
+    if (!gone) return;
+    this.presence.begin(() => users);
+    this.presence.leave(connectionId);
+    this.schedulePresenceFlush();
+  }
+
+  update(shard: number, member: Member): void {
+    this.presence.begin(() => this.members.userSet());
+    this.members.put(shard, member);
+    this.presence.update(member);
+    this.schedulePresenceFlush();
+  }
+
+  snapshotsFor(filters: string[]): StoredMessage[] {
+    return this.stores.snapshots.matching(filters);
+  }
+
+  async routeDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean> {
+    const shard = this.members.shardOf(to);
+    return shard === undefined ? false : this.shard(shard).deliverDirect(to, from, dataJson, ts);
+  }
+
+  async kick(connectionId: string): Promise<boolean> {
+    const shard = this.members.shardOf(connectionId);
+    return shard === undefined ? false : this.shard(shard).kick(connectionId);
+  }
+
+  private schedulePresenceFlush(): void {
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = undefined;
+      if (!this.presence.isEmpty) this.fanout.push({ presence: encodePresenceDiff(this.presence.take(this.members.userSet())) });
+    }, PRESENCE_FLUSH_MS);
+  }
+
+  cancel(): void {
+    if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
+    this.presence.take(new Set());
+  }
+}
