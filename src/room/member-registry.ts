@@ -60,6 +60,13 @@ export class MemberRegistry {
       .map((row) => ({ userId: row.user_id, connections: row.n }));
   }
 
+  /** Connections per shard index: how the room is spread. */
+  perShard(): number[] {
+    const counts: number[] = [];
+    for (const row of this.sql.exec<{ shard: number; n: number }>(`SELECT shard, COUNT(*) AS n FROM members GROUP BY shard`)) counts[row.shard] = row.n;
+    return Array.from(counts, (n) => n ?? 0);
+  }
+
   userSet(): Set<string> {
     return new Set(this.users().map((user) => user.userId));
   }

@@ -61,6 +61,8 @@ export interface RoomInfo {
   members: Member[];
   counters: Counters;
   recentCloses: RecentClose[];
+  /** Sharded rooms only: open connections per shard. */
+  shards?: number[];
 }
 
 type Capability = "publish" | "subscribe" | "presence" | "direct";
@@ -635,6 +637,7 @@ export class Room extends DurableObject<Env> {
       closes.push(...shard.recentCloses);
     }
     closes.sort((a, b) => b.at.localeCompare(a.at));
+    const perShard = primary.members.perShard();
     return {
       room,
       epoch: this.history.epoch,
@@ -644,6 +647,7 @@ export class Room extends DurableObject<Env> {
       members: primary.members.list(),
       counters,
       recentCloses: closes.slice(0, RECENT_CLOSES_KEPT),
+      shards: Array.from({ length: primary.shardCount }, (_, index) => perShard[index] ?? 0),
     };
   }
 
