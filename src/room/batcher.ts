@@ -45,15 +45,20 @@ export class Batcher {
     this.pending = [];
     if (entries.length === 0) return [];
     const senders = new Set(entries.map((entry) => entry.senderId).filter((id): id is string => id !== undefined));
+    const firstSeq = entries[0]!.message.seq;
     const frames = new Map<string, string | null>();
     const out: Array<[WebSocket, SocketState, string]> = [];
     for (const [ws, state] of sockets) {
       if (state.mode !== "v1") continue;
       const excludesSelf = senders.has(state.id) && !state.echo;
-      const key = `${state.topics.join("\u0000")}\u0001${excludesSelf ? state.id : ""}`;
+      // A shard connection's replay point cuts messages it already has (rare: just after attaching).
+      const floor = state.floorSeq !== undefined && state.floorSeq >= firstSeq ? state.floorSeq : 0;
+      const key = `${state.topics.join("\u0000")}\u0001${excludesSelf ? state.id : ""}\u0001${floor}`;
       let frame = frames.get(key);
       if (frame === undefined) {
-        const chosen = entries.filter((entry) => acceptsTopic(state.topics, entry.message.topic) && !(excludesSelf && entry.senderId === state.id));
+        const chosen = entries.filter(
+          (entry) => entry.message.seq > floor && acceptsTopic(state.topics, entry.message.topic) && !(excludesSelf && entry.senderId === state.id),
+        );
         frame = chosen.length === 0 ? null : `{"type":"batch","messages":[${chosen.map((entry) => entry.frame).join(",")}]}`;
         frames.set(key, frame);
       }

@@ -7,10 +7,11 @@
 import { encodeMessageFrame, rawPayload, type StoredMessage } from "../shared/protocol";
 import { acceptsTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
-import type { SocketState } from "./socket-state";
+import { readSocketState, type SocketState } from "./socket-state";
 
 export type Sent = [messages: number, bytes: number];
-type Sockets = Iterable<[WebSocket, SocketState]>;
+/** Optional per-socket gate for a message (shards: replay floors and connections being attached). */
+export type Skip = (state: SocketState, message: StoredMessage) => boolean;
 
 /** The frames of one message, each encoded at most once. */
 class Encoded {
@@ -64,12 +65,16 @@ export class Delivery {
    * A sequenced message to every socket whose topics accept it; its sender (`from`) only with echo.
    * `includeV1` false leaves v1 sockets to the batcher.
    */
-  fanOut(sockets: Sockets, message: StoredMessage, includeV1 = true): Sent {
+  fanOut(sockets: readonly WebSocket[], message: StoredMessage, includeV1 = true, skip?: Skip): Sent {
     const encoded = new Encoded(message);
     let count = 0;
     let bytes = 0;
-    for (const [ws, state] of sockets) {
-      if (state.id === message.from && !state.echo) continue;
+    // Hot path: a plain loop over the runtime's array; a closing socket makes send() throw,
+    // which `send` handles, so no readyState check per socket.
+    for (const ws of sockets) {
+      const state = readSocketState(ws);
+      if (!state || (state.id === message.from && !state.echo)) continue;
+      if (skip?.(state, message)) continue;
       if (!includeV1 && state.mode === "v1") continue;
       if (!acceptsTopic(state.topics, message.topic)) continue;
       const [payload, size] = encoded.for(state.mode);
@@ -82,10 +87,11 @@ export class Delivery {
   }
 
   /** Binary frames go to every other socket (and the sender with echo); never sequenced. */
-  relayBinary(sockets: Sockets, sender: SocketState, data: ArrayBuffer): Sent {
+  relayBinary(sockets: readonly WebSocket[], sender: SocketState, data: ArrayBuffer): Sent {
     let count = 0;
-    for (const [ws, state] of sockets) {
-      if (state.id === sender.id && !state.echo) continue;
+    for (const ws of sockets) {
+      const state = readSocketState(ws);
+      if (!state || (state.id === sender.id && !state.echo)) continue;
       if (this.send(ws, state, data)) count++;
     }
     return [count, count * data.byteLength];

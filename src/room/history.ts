@@ -2,8 +2,13 @@
  * @module history
  * The room's sequence and message history in Durable Object SQLite storage (SPEC §3).
  * `epoch` is a random id made when the storage is created or wiped; `seq` counts every
- * published text/JSON message from 1. History is trimmed by count on every append and by age
- * on every read, so what is served never breaks HISTORY_MAX_MESSAGES / HISTORY_MAX_AGE_SECONDS.
+ * published text/JSON message from 1.
+ *
+ * Hot path: an append is one INSERT. The newest message row carries the seq, so `meta.seq` is
+ * written only before something could delete that row (an age trim) or when history is off;
+ * on load seq = max(meta.seq, MAX(messages.seq)). Trims run every TRIM_EVERY_APPENDS appends
+ * and reads clamp to the window, so what is served never breaks HISTORY_MAX_MESSAGES /
+ * HISTORY_MAX_AGE_SECONDS even while a few extra rows wait for the next trim.
  */
 import type { StoredMessage } from "../shared/protocol";
 
@@ -20,8 +25,8 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   data: string;
 }
 
-/** How many appends go by between age trims (reads always filter by age). */
-const AGE_TRIM_EVERY_APPENDS = 64;
+/** How many appends go by between trims (reads always clamp to the window). */
+const TRIM_EVERY_APPENDS = 64;
 
 function newEpoch(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -35,7 +40,7 @@ function toMessage(row: MessageRow): StoredMessage {
 export class History {
   epoch = "";
   seq = 0;
-  private appendsSinceAgeTrim = 0;
+  private appendsSinceTrim = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -54,7 +59,8 @@ export class History {
     const epoch = meta.get("epoch");
     if (epoch) {
       this.epoch = epoch;
-      this.seq = Number(meta.get("seq") ?? 0);
+      const newest = this.sql.exec<{ newest: number | null }>(`SELECT MAX(seq) AS newest FROM messages`).one().newest ?? 0;
+      this.seq = Math.max(Number(meta.get("seq") ?? 0), newest);
     } else {
       this.epoch = newEpoch();
       this.seq = 0;
@@ -66,7 +72,6 @@ export class History {
   append(input: { topic?: string; from: string; dataJson: string }, nowMs: number): StoredMessage {
     const message: StoredMessage = { seq: this.seq + 1, ts: nowMs, topic: input.topic, from: input.from, dataJson: input.dataJson };
     this.seq = message.seq;
-    this.sql.exec(`UPDATE meta SET value = ? WHERE key = 'seq'`, String(message.seq));
     if (this.limits.historyMaxMessages > 0) {
       this.sql.exec(
         `INSERT INTO messages (seq, ts, topic, sender, data) VALUES (?, ?, ?, ?, ?)`,
@@ -76,16 +81,27 @@ export class History {
         message.from,
         message.dataJson,
       );
-      this.sql.exec(`DELETE FROM messages WHERE seq <= ?`, message.seq - this.limits.historyMaxMessages);
-    }
-    if (++this.appendsSinceAgeTrim >= AGE_TRIM_EVERY_APPENDS) {
-      this.appendsSinceAgeTrim = 0;
+    } else this.saveSeq();
+    if (++this.appendsSinceTrim >= TRIM_EVERY_APPENDS) {
+      this.appendsSinceTrim = 0;
+      this.sql.exec(`DELETE FROM messages WHERE seq <= ?`, this.windowStart());
       this.trimByAge(nowMs);
     }
     return message;
   }
 
+  private saveSeq(): void {
+    this.sql.exec(`UPDATE meta SET value = ? WHERE key = 'seq'`, String(this.seq));
+  }
+
+  /** The highest seq outside the count window. */
+  private windowStart(): number {
+    return this.seq - this.limits.historyMaxMessages;
+  }
+
   private trimByAge(nowMs: number): void {
+    // An age trim may delete the newest row, which is where seq is read from on load.
+    this.saveSeq();
     this.sql.exec(`DELETE FROM messages WHERE ts < ?`, nowMs - this.limits.historyMaxAgeSeconds * 1000);
   }
 
@@ -94,7 +110,7 @@ export class History {
     this.trimByAge(nowMs);
     const rows = this.sql.exec<MessageRow>(
       `SELECT seq, ts, topic, sender, data FROM messages WHERE seq > ? ORDER BY seq LIMIT ?`,
-      since,
+      Math.max(since, this.windowStart()),
       limit,
     );
     return rows.toArray().map(toMessage);
@@ -111,7 +127,7 @@ export class History {
   /** The oldest seq still held, or seq + 1 when the history is empty. */
   oldestSeq(nowMs: number): number {
     this.trimByAge(nowMs);
-    const row = this.sql.exec<{ oldest: number | null }>(`SELECT MIN(seq) AS oldest FROM messages`).one();
+    const row = this.sql.exec<{ oldest: number | null }>(`SELECT MIN(seq) AS oldest FROM messages WHERE seq > ?`, this.windowStart()).one();
     return row.oldest ?? this.seq + 1;
   }
 }

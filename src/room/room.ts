@@ -166,15 +166,15 @@ export class Room extends DurableObject<Env> {
     return this.shardIndex === undefined ? total : Math.ceil(total / this.policy.shards);
   }
 
-  /** Sockets a sequenced message may go to now: not before a shard connection's replay point. */
-  private *deliverableSockets(message: StoredMessage): Generator<[WebSocket, SocketState]> {
-    for (const entry of this.openSockets()) {
-      const state = entry[1];
-      const pending = this.pendingAttach.get(state.id);
-      if (pending) pending.push(message);
-      else if (state.floorSeq === undefined || message.seq > state.floorSeq) yield entry;
+  /** Shards: a message waits for a connection being attached and never goes below its replay point. */
+  private readonly shardSkip = (state: SocketState, message: StoredMessage): boolean => {
+    const pending = this.pendingAttach.get(state.id);
+    if (pending) {
+      pending.push(message);
+      return true;
     }
-  }
+    return state.floorSeq !== undefined && message.seq <= state.floorSeq;
+  };
 
   /** Open sockets with their states; closing ones and foreign attachments are left out. */
   private *openSockets(tag?: string): Generator<[WebSocket, SocketState]> {
@@ -263,7 +263,10 @@ export class Room extends DurableObject<Env> {
       closeQuietly(server, CloseCode.internalError, "room unavailable");
       return;
     }
-    const ready: SocketState = { ...state, floorSeq: attached.seq };
+    const waiting = this.pendingAttach.get(state.id) ?? [];
+    const fresh = waiting.filter((message) => message.seq > attached.seq);
+    // The floor covers what this connection gets here, so a batch flushed later cannot repeat it.
+    const ready: SocketState = { ...state, floorSeq: Math.max(attached.seq, ...fresh.map((message) => message.seq)) };
     writeSocketState(server, ready);
     if (ready.mode === "v1") {
       server.send(
@@ -283,9 +286,8 @@ export class Room extends DurableObject<Env> {
     }
     for (const message of attached.replay) this.delivery.deliver(server, ready, message);
     for (const message of attached.snapshots) this.delivery.deliver(server, ready, message, true);
-    const waiting = this.pendingAttach.get(ready.id) ?? [];
     this.pendingAttach.delete(ready.id);
-    for (const message of waiting) if (message.seq > attached.seq) this.delivery.deliver(server, ready, message);
+    for (const message of fresh) this.delivery.deliver(server, ready, message);
     if (ready.tokenExpiresAtMs !== undefined) await this.expiry.watch(ready.tokenExpiresAtMs);
   }
 
@@ -419,7 +421,7 @@ export class Room extends DurableObject<Env> {
     }
     if (typeof message !== "string") {
       if (this.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
-      else this.stats.countOut(...this.delivery.relayBinary(this.openSockets(), state, message));
+      else this.stats.countOut(...this.delivery.relayBinary(this.ctx.getWebSockets(), state, message));
       return;
     }
     if (state.mode === "raw") {
@@ -567,7 +569,8 @@ export class Room extends DurableObject<Env> {
 
   /** The sender (by `from`) is skipped unless it asked for echo. With batching, v1 sockets get it in the next batch. */
   private deliverLocally(message: StoredMessage): void {
-    this.stats.countOut(...this.delivery.fanOut(this.deliverableSockets(message), message, this.batcher === undefined));
+    const skip = this.primaryLink ? this.shardSkip : undefined;
+    this.stats.countOut(...this.delivery.fanOut(this.ctx.getWebSockets(), message, this.batcher === undefined, skip));
     this.batcher?.add(message, message.from);
   }
 
@@ -575,7 +578,8 @@ export class Room extends DurableObject<Env> {
     if (!this.batcher) return;
     let count = 0;
     let bytes = 0;
-    for (const [ws, state, frame] of this.batcher.take(this.openSockets())) {
+    const attached = [...this.openSockets()].filter(([, state]) => !this.pendingAttach.has(state.id));
+    for (const [ws, state, frame] of this.batcher.take(attached)) {
       if (this.delivery.send(ws, state, frame)) {
         count++;
         bytes += frame.length;
@@ -585,6 +589,8 @@ export class Room extends DurableObject<Env> {
   }
 
   private sendFailed(ws: WebSocket, state: SocketState): void {
+    // A socket already closing (its close frame is on the way) is not a failure worth a log line.
+    if (ws.readyState !== READY_STATE_OPEN) return;
     log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, reason: "send failed" });
     closeQuietly(ws, CloseCode.internalError, "send failed");
   }
