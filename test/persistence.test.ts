@@ -87,4 +87,23 @@ describe("history trimming", () => {
       await gateway.stop();
     }
   });
+
+  it("keeps counting seq after a restart even when age trimming emptied the history", async () => {
+    const persistTo = tempDir("aged");
+    const first = await startGateway({ persistTo, vars: { HISTORY_MAX_AGE_SECONDS: 1 } });
+    try {
+      expect(await publish(first.httpUrl, "soon gone")).toBe(1);
+      await new Promise((r) => setTimeout(r, 1_200));
+      const history = await (await fetch(`${first.httpUrl}/rooms/durable/messages`)).json();
+      expect(history).toMatchObject({ seq: 1, messages: [] });
+    } finally {
+      await first.stop();
+    }
+    const second = await startGateway({ persistTo, vars: { HISTORY_MAX_AGE_SECONDS: 1 } });
+    try {
+      expect(await publish(second.httpUrl, "next")).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
 });
