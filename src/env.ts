@@ -6,6 +6,14 @@ import type { Room } from "./room/room";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<Room>;
+  /**
+   * One SockJS session per Durable Object, for the HTTP transports (src/transports/sockjs).
+   * Untyped on purpose: only `fetch` is used, and naming the class here would make the
+   * Env ↔ Durable Object type cycle too deep for the compiler to resolve the Room's RPC stubs.
+   */
+  SOCKJS_SESSIONS: DurableObjectNamespace;
+  /** Seconds between heartbeats on SSE streams, SockJS sessions and STOMP connections (default 25). */
+  TRANSPORT_HEARTBEAT_SECONDS?: string;
   /** Per-IP limit on new connections (wrangler.toml `[[ratelimits]]`). */
   CONNECT_LIMITER?: RateLimit;
   /** "off" disables CONNECT_LIMITER (load tests); default on. */

@@ -1,0 +1,29 @@
+/**
+ * @module transport-settings
+ * Settings shared by the fallback transports (SPEC §10): how often an idle SSE stream, SockJS
+ * session or STOMP connection gets a heartbeat. One optional var, TRANSPORT_HEARTBEAT_SECONDS,
+ * validated like every other setting (a bad value is an `invalid_config` naming it).
+ */
+import { ConfigError } from "../config";
+import type { Env } from "../env";
+
+/** SockJS's customary heartbeat delay; also under the ~30–60 s idle cut of common proxies. */
+export const DEFAULT_TRANSPORT_HEARTBEAT_SECONDS = 25;
+const MAX_TRANSPORT_HEARTBEAT_SECONDS = 3_600;
+const MS_PER_SECOND = 1_000;
+
+export interface TransportSettings {
+  /** Heartbeat interval of SSE comments, SockJS `h` frames and the STOMP server heart-beat, in ms. */
+  heartbeatMs: number;
+}
+
+export function transportSettings(env: Pick<Env, "TRANSPORT_HEARTBEAT_SECONDS">): TransportSettings {
+  const raw = env.TRANSPORT_HEARTBEAT_SECONDS;
+  if (raw === undefined || raw === "") return { heartbeatMs: DEFAULT_TRANSPORT_HEARTBEAT_SECONDS * MS_PER_SECOND };
+  const text = String(raw).trim();
+  const seconds = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= MAX_TRANSPORT_HEARTBEAT_SECONDS)) {
+    throw new ConfigError("TRANSPORT_HEARTBEAT_SECONDS", `must be a whole number from 1 to ${MAX_TRANSPORT_HEARTBEAT_SECONDS}, got "${text.slice(0, 40)}"`);
+  }
+  return { heartbeatMs: seconds * MS_PER_SECOND };
+}
