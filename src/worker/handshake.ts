@@ -34,12 +34,18 @@ export function checkUpgrade(request: Request): Response | null {
   return null;
 }
 
+/** STOMP over WebSocket (SPEC §10), best first; bridged by the Worker (src/transports/stomp). */
+export const STOMP_SUBPROTOCOLS = ["v12.stomp", "v11.stomp", "v10.stomp"] as const;
+
 export interface SubprotocolChoice {
+  /** For STOMP: the mode of the bridge's own link to the room. */
   mode: WireMode;
   /** The one subprotocol echoed in the 101 answer, if any (never a token entry). */
   chosen: string | undefined;
   /** A connection token carried as `roomcast.token.<jwt>`, if offered. */
   token: string | undefined;
+  /** True when a STOMP subprotocol was chosen: the Worker bridges it instead of handing it over. */
+  stomp?: true;
 }
 
 /** Picks the wire mode from Sec-WebSocket-Protocol, or null when the list is abusive. */
@@ -48,6 +54,8 @@ export function chooseSubprotocol(header: string | null): SubprotocolChoice | nu
   if (offered.length > MAX_OFFERED_SUBPROTOCOLS) return null;
   const token = offered.find((entry) => entry.startsWith(TOKEN_SUBPROTOCOL_PREFIX))?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
   if (offered.includes(SUBPROTOCOL_V1)) return { mode: "v1", chosen: SUBPROTOCOL_V1, token };
+  const stomp = STOMP_SUBPROTOCOLS.find((name) => offered.includes(name));
+  if (stomp) return { mode: "v1", chosen: stomp, token, stomp: true };
   return { mode: "raw", chosen: undefined, token };
 }
 
