@@ -22,6 +22,8 @@ import { readBodyText, readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { connectAllowed } from "./upgrade-flood";
 import { handleSse } from "../transports/sse/sse-route";
+import { bridgeStomp } from "../transports/stomp/stomp-bridge";
+import { sockjsRoutes } from "../transports/sockjs/routes";
 
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
 
@@ -95,6 +97,7 @@ app.get("/rooms/:room", async (c) => {
     log("reject", { room, code: auth.code, reason: auth.reason });
     return refuseUpgrade(auth.code, auth.reason, protocol.chosen);
   }
+  if (protocol.stomp) return bridgeStomp(c.env, room, protocol.chosen!, auth.grant);
   // A sharded room spreads its connections over its shard objects (SPEC §8); the primary,
   // named after the room itself, holds none and sequences for all of them.
   const { shards } = policyFor(config.policies, room);
@@ -155,6 +158,7 @@ app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(awa
 
 /** Fallback transports (SPEC §10, src/transports): adapters over the room's v1 protocol. */
 app.get("/rooms/:room/events", (c) => handleSse(c.req.raw, c.env, c.get("room")));
+app.route("/sockjs", sockjsRoutes);
 
 function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {
   if (value === undefined || value === "") return fallback;

@@ -5,4 +5,5 @@
 import { app } from "./app";
 
 export { Room } from "../room/room";
+export { SockjsSession } from "../transports/sockjs/session";
 export default app;
