@@ -11,9 +11,8 @@ import type { Env } from "../env";
 import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
-import { ErrorCode, decodeClientFrame, encodeAck, encodeError, encodeHistoryItem, encodePong, encodeWelcome, type ClientFrame, type StoredMessage } from "../shared/protocol";
-import { TokenBucket } from "../shared/rate-limiter";
-import { MAX_TOPIC_LENGTH, isValidTopic, parseTopicList } from "../shared/topics";
+import { encodeAck, encodeHistoryItem, encodeWelcome, type StoredMessage } from "../shared/protocol";
+import { parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { refuseUpgrade } from "../refuse-upgrade";
 import { closeReplyFor } from "./close-reply";
@@ -28,9 +27,9 @@ import { resumePlan } from "./resume";
 import { RECENT_CLOSES_KEPT, RoomStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
-import { applySubscribe, applyUnsubscribe } from "./subscriptions";
 import { TopicSnapshots } from "./topic-snapshots";
 import { Batcher } from "./batcher";
+import { ClientFrames } from "./client-frames";
 import { PrimaryLink } from "./primary-link";
 import { ShardedPrimary } from "./sharded-primary";
 import { shardObjectName, type AttachRequest, type AttachResult, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
@@ -65,28 +64,21 @@ export interface RoomInfo {
   shards?: number[];
 }
 
-type Capability = "publish" | "subscribe" | "presence" | "direct";
-
 export class Room extends DurableObject<Env> {
-  private readonly config: Config;
+  readonly config: Config;
   private history!: History;
   private snapshots!: TopicSnapshots;
   private publishIds!: PublishIds;
-  private stats!: RoomStats;
+  stats!: RoomStats;
   private tickets!: UsedTickets;
   private readonly expiry: TokenExpiry;
-  private readonly delivery: Delivery;
-  /**
-   * Rate buckets are kept in memory only: a socket hibernates only after ~10 s without
-   * messages, by which time its bucket is full and its drop window (10 s) is empty, so a fresh
-   * bucket after waking is exactly the state that was lost.
-   */
-  private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
+  readonly delivery: Delivery;
+  private readonly frames = new ClientFrames(this);
   private readonly departed = new WeakSet<WebSocket>();
   private readonly presence = new PresenceBatch();
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   private roomName = "";
-  private policy: RoomPolicy = DEFAULT_POLICY;
+  policy: RoomPolicy = DEFAULT_POLICY;
   /** Present when the room's policy batches v1 deliveries (batchMs > 0). */
   private batcher: Batcher | undefined;
   /** Set when this object is one shard of a sharded room: its sockets' publishes go to the primary. */
@@ -333,9 +325,17 @@ export class Room extends DurableObject<Env> {
     });
   }
 
-  private sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void {
+  sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void {
     if (filters.length === 0) return;
-    for (const message of this.snapshots.matching(filters)) this.delivery.deliver(ws, state, message, true);
+    if (!this.primaryLink) {
+      for (const message of this.snapshots.matching(filters)) this.delivery.deliver(ws, state, message, true);
+      return;
+    }
+    this.primaryStub()
+      .snapshotsFor(this.roomName, [...filters])
+      .then((messages) => {
+        for (const message of messages) this.delivery.deliver(ws, state, message, true);
+      }, () => {});
   }
 
   // ── hibernation handlers ───────────────────────────────────────────────────
@@ -347,7 +347,7 @@ export class Room extends DurableObject<Env> {
       return;
     }
     try {
-      this.onMessage(ws, state, message);
+      this.frames.onMessage(ws, state, message);
     } catch (error) {
       log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, errorName: (error as Error)?.name });
       closeQuietly(ws, CloseCode.internalError, "internal error");
@@ -400,82 +400,10 @@ export class Room extends DurableObject<Env> {
     for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, frame);
   }
 
-  // ── messages ───────────────────────────────────────────────────────────────
-
-  private onMessage(ws: WebSocket, state: SocketState, message: string | ArrayBuffer): void {
-    const { maxMessageBytes } = this.config.limits;
-    const bytes = messageBytes(message, maxMessageBytes);
-    this.stats.countIn(bytes);
-    if (bytes > maxMessageBytes) {
-      closeQuietly(ws, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
-      return;
-    }
-    const decision = this.bucketFor(ws).take(Date.now());
-    if (decision === "close") {
-      closeQuietly(ws, CloseCode.policyViolation, "rate limit exceeded");
-      return;
-    }
-    if (decision === "drop") {
-      if (state.mode === "v1") this.delivery.send(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
-      return;
-    }
-    if (typeof message !== "string") {
-      if (this.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
-      else this.stats.countOut(...this.delivery.relayBinary(this.ctx.getWebSockets(), state, message));
-      return;
-    }
-    if (state.mode === "raw") {
-      // Raw connections have no error frames: a refused publish is dropped.
-      if (this.refuse(ws, state, "publish") || !this.policy.clientPublish) return;
-      this.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
-      return;
-    }
-    const decoded = decodeClientFrame(message);
-    if (decoded.ok) this.onV1Frame(ws, state, decoded.frame);
-    else if (decoded.kind === "invalid") closeQuietly(ws, CloseCode.invalidPayload, decoded.reason);
-    else this.delivery.send(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
-  }
-
-  private onV1Frame(ws: WebSocket, state: SocketState, frame: ClientFrame): void {
-    switch (frame.type) {
-      case "publish":
-        return this.onPublish(ws, state, frame);
-      case "direct":
-        return this.onDirect(ws, state, frame);
-      case "subscribe":
-      case "unsubscribe":
-        return this.onSubscription(ws, state, frame);
-      case "presence":
-        return this.onPresence(ws, state, frame.state);
-      case "ping":
-        this.delivery.send(ws, state, encodePong(frame.id));
-        return;
-    }
-  }
-
-  /** Sends error `forbidden` when the connection's token lacks `capability`. */
-  private refuse(ws: WebSocket, state: SocketState, capability: Capability, id?: string): boolean {
-    if (!state.capabilities || state.capabilities.includes(capability)) return false;
-    if (state.mode === "v1") this.delivery.send(ws, state, encodeError(ErrorCode.forbidden, `token does not allow ${capability}`, id));
-    return true;
-  }
-
-  private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
-    if (this.refuse(ws, state, "publish", frame.id)) return;
-    if (!this.policy.clientPublish) {
-      this.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", frame.id));
-      return;
-    }
-    if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
-      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
-      return;
-    }
-    const key = frame.id === undefined ? undefined : `${state.userId ?? ""}\u0000${frame.id}`;
-    this.publishFromSocket(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
-  }
+  // ── client frames (client-frames.ts) and their host hooks ──────────────────
 
   /** Sequences a socket's publish here, or at the primary when this is a shard; acks `ackId`. */
-  private publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void {
+  publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void {
     const ack = (seq: number) => {
       if (ackId !== undefined) this.delivery.send(ws, state, encodeAck(ackId, seq));
     };
@@ -491,68 +419,28 @@ export class Room extends DurableObject<Env> {
     ack(message.seq);
   }
 
-  private onDirect(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "direct" }>): void {
-    if (this.refuse(ws, state, "direct", frame.id)) return;
-    const dataJson = JSON.stringify(frame.data);
-    const answer = (found: boolean) => {
-      if (!found) this.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
-      else if (frame.id !== undefined) this.delivery.send(ws, state, encodeAck(frame.id));
-    };
-    const [target] = this.openSockets(frame.to);
+  direct(to: string, from: string, dataJson: string): boolean | Promise<boolean> {
+    const [target] = this.openSockets(to);
     if (target) {
-      this.delivery.direct(target[0], target[1], state.id, dataJson, Date.now());
-      return answer(true);
+      this.delivery.direct(target[0], target[1], from, dataJson, Date.now());
+      return true;
     }
     // In a sharded room the target may sit on another shard: the primary knows where.
-    if (!this.primaryLink) return answer(false);
-    this.primaryStub()
-      .routeDirect(this.roomName, frame.to, state.id, dataJson, Date.now())
-      .then(answer, () => answer(false));
+    return this.primaryLink ? this.primaryStub().routeDirect(this.roomName, to, from, dataJson, Date.now()) : false;
   }
 
-  private onSubscription(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "subscribe" | "unsubscribe" }>): void {
-    if (this.refuse(ws, state, "subscribe")) return;
-    const result = frame.type === "subscribe" ? applySubscribe(state.topics, frame.topics) : applyUnsubscribe(state.topics, frame.topics);
-    if (!result.ok) {
-      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, result.message));
-      return;
-    }
-    const next = { ...state, topics: result.topics };
-    writeSocketState(ws, next);
-    if (frame.type !== "subscribe" || result.added.length === 0) return;
-    if (!this.primaryLink) return this.sendSnapshots(ws, next, result.added);
-    this.primaryStub()
-      .snapshotsFor(this.roomName, result.added)
-      .then((messages) => {
-        for (const message of messages) this.delivery.deliver(ws, next, message, true);
-      }, () => {});
-  }
-
-  private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
-    if (this.refuse(ws, state, "presence")) return;
-    const bytes = utf8ByteLength(JSON.stringify(presence) ?? "");
-    if (bytes > this.config.limits.presenceStateMaxBytes) {
-      this.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.config.limits.presenceStateMaxBytes} bytes`));
-      return;
-    }
-    const next = { ...state, presence };
-    writeSocketState(ws, next);
+  presenceChanged(state: SocketState): void {
     if (this.primaryLink) {
-      this.primaryStub().updateMember(this.roomName, this.shardIndex!, memberOf(next)).catch(() => {});
+      this.primaryStub().updateMember(this.roomName, this.shardIndex!, memberOf(state)).catch(() => {});
       return;
     }
     this.presence.begin(() => this.currentUsers());
-    this.presence.update(memberOf(next));
+    this.presence.update(memberOf(state));
     this.schedulePresenceFlush();
   }
 
-  private bucketFor(ws: WebSocket): TokenBucket {
-    let bucket = this.buckets.get(ws);
-    if (!bucket) {
-      bucket = new TokenBucket(this.config.limits.rateLimitMessagesPerSecond, Date.now());
-      this.buckets.set(ws, bucket);
-    }
-    return bucket;
+  allSockets(): WebSocket[] {
+    return this.ctx.getWebSockets();
   }
 
   /** Sequences and stores one message, then delivers it (or, as a primary, hands it to the shards). */
@@ -752,11 +640,4 @@ export class Room extends DurableObject<Env> {
   async shardStats(): Promise<ShardStats> {
     return { connections: [...this.openSockets()].length, counters: this.stats.counters, recentCloses: this.stats.recentCloses() };
   }
-}
-
-/** Size in bytes, counted in UTF-8 for text; a text longer than the limit in UTF-16 units is over it anyway. */
-function messageBytes(message: string | ArrayBuffer, maxBytes: number): number {
-  if (typeof message !== "string") return message.byteLength;
-  if (message.length > maxBytes) return message.length;
-  return utf8ByteLength(message);
 }

@@ -1,0 +1,168 @@
+/**
+ * @module client-frames
+ * What the room does with each frame a client sends (SPEC §3, §6, §7): size and rate limits,
+ * binary policy, raw text as a publish, and every `roomcast.v1` frame type with its documented
+ * answer. Where a sharded room must ask its primary, the host (the Room object) decides how.
+ */
+import type { Config } from "../config";
+import type { RoomPolicy } from "../room-policies";
+import type { ConnectionCapability } from "../shared/capabilities";
+import { CloseCode } from "../shared/close-codes";
+import { ErrorCode, decodeClientFrame, encodeAck, encodeError, encodePong, type ClientFrame } from "../shared/protocol";
+import { TokenBucket } from "../shared/rate-limiter";
+import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+import { utf8ByteLength } from "../shared/utf8";
+import type { Delivery } from "./delivery";
+import type { RoomStats } from "./room-stats";
+import type { SequenceItem } from "./shard-protocol";
+import { closeQuietly } from "./socket-io";
+import { writeSocketState, type SocketState } from "./socket-state";
+import { applySubscribe, applyUnsubscribe } from "./subscriptions";
+
+/** What the frame handlers need from the room. */
+export interface FrameHost {
+  readonly config: Config;
+  readonly policy: RoomPolicy;
+  readonly delivery: Delivery;
+  readonly stats: RoomStats;
+  allSockets(): WebSocket[];
+  /** Sequences here or at the primary, then acks `ackId` with the seq. */
+  publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void;
+  /** Delivers a direct message; false when no such connection is in the room. */
+  direct(to: string, from: string, dataJson: string): boolean | Promise<boolean>;
+  sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void;
+  presenceChanged(state: SocketState): void;
+}
+
+export class ClientFrames {
+  /**
+   * Rate buckets are kept in memory only: a socket hibernates only after ~10 s without
+   * messages, by which time its bucket is full and its drop window (10 s) is empty, so a fresh
+   * bucket after waking is exactly the state that was lost.
+   */
+  private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
+
+  constructor(private readonly host: FrameHost) {}
+
+  onMessage(ws: WebSocket, state: SocketState, message: string | ArrayBuffer): void {
+    const { maxMessageBytes } = this.host.config.limits;
+    const bytes = messageBytes(message, maxMessageBytes);
+    this.host.stats.countIn(bytes);
+    if (bytes > maxMessageBytes) {
+      closeQuietly(ws, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
+      return;
+    }
+    const decision = this.bucketFor(ws).take(Date.now());
+    if (decision === "close") {
+      closeQuietly(ws, CloseCode.policyViolation, "rate limit exceeded");
+      return;
+    }
+    if (decision === "drop") {
+      if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
+      return;
+    }
+    if (typeof message !== "string") {
+      if (this.host.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
+      else this.host.stats.countOut(...this.host.delivery.relayBinary(this.host.allSockets(), state, message));
+      return;
+    }
+    if (state.mode === "raw") {
+      // Raw connections have no error frames: a refused publish is dropped.
+      if (this.refuse(ws, state, "publish") || !this.host.policy.clientPublish) return;
+      this.host.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
+      return;
+    }
+    const decoded = decodeClientFrame(message);
+    if (decoded.ok) this.onV1Frame(ws, state, decoded.frame);
+    else if (decoded.kind === "invalid") closeQuietly(ws, CloseCode.invalidPayload, decoded.reason);
+    else this.host.delivery.send(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
+  }
+
+  private onV1Frame(ws: WebSocket, state: SocketState, frame: ClientFrame): void {
+    switch (frame.type) {
+      case "publish":
+        return this.onPublish(ws, state, frame);
+      case "direct":
+        return this.onDirect(ws, state, frame);
+      case "subscribe":
+      case "unsubscribe":
+        return this.onSubscription(ws, state, frame);
+      case "presence":
+        return this.onPresence(ws, state, frame.state);
+      case "ping":
+        this.host.delivery.send(ws, state, encodePong(frame.id));
+        return;
+    }
+  }
+
+  /** Sends error `forbidden` when the connection's token lacks `capability`. */
+  private refuse(ws: WebSocket, state: SocketState, capability: ConnectionCapability, id?: string): boolean {
+    if (!state.capabilities || state.capabilities.includes(capability)) return false;
+    if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, `token does not allow ${capability}`, id));
+    return true;
+  }
+
+  private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
+    if (this.refuse(ws, state, "publish", frame.id)) return;
+    if (!this.host.policy.clientPublish) {
+      this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", frame.id));
+      return;
+    }
+    if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
+      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
+      return;
+    }
+    const key = frame.id === undefined ? undefined : `${state.userId ?? ""}\u0000${frame.id}`;
+    this.host.publishFromSocket(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
+  }
+
+  private onDirect(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "direct" }>): void {
+    if (this.refuse(ws, state, "direct", frame.id)) return;
+    const dataJson = JSON.stringify(frame.data);
+    const answer = (found: boolean) => {
+      if (!found) this.host.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
+      else if (frame.id !== undefined) this.host.delivery.send(ws, state, encodeAck(frame.id));
+    };
+    void Promise.resolve(this.host.direct(frame.to, state.id, dataJson)).then(answer, () => answer(false));
+  }
+
+  private onSubscription(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "subscribe" | "unsubscribe" }>): void {
+    if (this.refuse(ws, state, "subscribe")) return;
+    const result = frame.type === "subscribe" ? applySubscribe(state.topics, frame.topics) : applyUnsubscribe(state.topics, frame.topics);
+    if (!result.ok) {
+      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, result.message));
+      return;
+    }
+    const next = { ...state, topics: result.topics };
+    writeSocketState(ws, next);
+    if (frame.type === "subscribe" && result.added.length > 0) this.host.sendSnapshots(ws, next, result.added);
+  }
+
+  private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
+    if (this.refuse(ws, state, "presence")) return;
+    const bytes = utf8ByteLength(JSON.stringify(presence) ?? "");
+    if (bytes > this.host.config.limits.presenceStateMaxBytes) {
+      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.host.config.limits.presenceStateMaxBytes} bytes`));
+      return;
+    }
+    const next = { ...state, presence };
+    writeSocketState(ws, next);
+    this.host.presenceChanged(next);
+  }
+
+  private bucketFor(ws: WebSocket): TokenBucket {
+    let bucket = this.buckets.get(ws);
+    if (!bucket) {
+      bucket = new TokenBucket(this.host.config.limits.rateLimitMessagesPerSecond, Date.now());
+      this.buckets.set(ws, bucket);
+    }
+    return bucket;
+  }
+}
+
+/** Size in bytes, counted in UTF-8 for text; a text longer than the limit in UTF-16 units is over it anyway. */
+function messageBytes(message: string | ArrayBuffer, maxBytes: number): number {
+  if (typeof message !== "string") return message.byteLength;
+  if (message.length > maxBytes) return message.length;
+  return utf8ByteLength(message);
+}
