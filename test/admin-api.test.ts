@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../src/shared/close-codes";
 import { connect, connectV1, expectClose, waitForFrame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
+import { JSON_HEADERS } from "./helpers/http-api";
 
-const json = { "Content-Type": "application/json" };
 
 describe("HTTP admin API", () => {
   let gateway: Gateway;
@@ -16,7 +16,7 @@ describe("HTTP admin API", () => {
     const client = await connect(`${gateway.wsUrl}/rooms/batch-a`);
     const response = await fetch(`${gateway.httpUrl}/publish`, {
       method: "POST",
-      headers: json,
+      headers: JSON_HEADERS,
       body: JSON.stringify({
         messages: [
           { room: "batch-a", data: "one" },
@@ -43,7 +43,7 @@ describe("HTTP admin API", () => {
 
   it("answers a malformed batch with 400", async () => {
     for (const body of ["{", "{}", '{"messages":[]}', '{"messages":"x"}']) {
-      const response = await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: json, body });
+      const response = await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: JSON_HEADERS, body });
       expect(response.status, body).toBe(400);
     }
   });
@@ -102,7 +102,7 @@ describe("HTTP admin API", () => {
     a.client.ws.send(JSON.stringify({ type: "ping" }));
     b.ws.send("keep me?");
     await waitForFrame(a.client, (f) => f.type === "message", "message before delete");
-    await fetch(`${gateway.httpUrl}/rooms/doomed/messages`, { method: "POST", headers: json, body: JSON.stringify({ data: 1, topic: "t" }) });
+    await fetch(`${gateway.httpUrl}/rooms/doomed/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 1, topic: "t" }) });
     const response = await fetch(`${gateway.httpUrl}/rooms/doomed`, { method: "DELETE" });
     expect(response.status).toBe(200);
     const { epoch } = await response.json();

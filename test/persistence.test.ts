@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { connect } from "./helpers/clients";
 import { startGateway, tempDir } from "./helpers/gateway";
+import { publishHttp } from "./helpers/http-api";
 
-async function publish(httpUrl: string, data: string): Promise<number> {
-  const response = await fetch(`${httpUrl}/rooms/durable/messages`, { method: "POST", body: JSON.stringify({ data }), headers: { "Content-Type": "application/json" } });
-  return (await response.json()).seq;
-}
 
 async function welcome(wsUrl: string): Promise<{ epoch: string; seq: number }> {
   const client = await connect(`${wsUrl}/rooms/durable`, { protocols: "roomcast.v1" });
@@ -20,7 +17,7 @@ describe("history persistence", () => {
     const first = await startGateway({ persistTo });
     let before: { epoch: string; seq: number };
     try {
-      expect(await publish(first.httpUrl, "one")).toBe(1);
+      expect(await publishHttp(first.httpUrl, "durable", "one")).toBe(1);
       const raw = await connect(`${first.wsUrl}/rooms/durable`);
       const peer = await connect(`${first.wsUrl}/rooms/durable`);
       raw.ws.send("two");
@@ -37,7 +34,7 @@ describe("history persistence", () => {
     try {
       const after = await welcome(second.wsUrl);
       expect(after).toMatchObject({ epoch: before.epoch, seq: 2 });
-      expect(await publish(second.httpUrl, "three")).toBe(3);
+      expect(await publishHttp(second.httpUrl, "durable", "three")).toBe(3);
       const history = await (await fetch(`${second.httpUrl}/rooms/durable/messages`)).json();
       expect(history.epoch).toBe(before.epoch);
       expect(history.messages.map((m: { seq: number; data: string }) => [m.seq, m.data])).toEqual([
@@ -66,7 +63,7 @@ describe("history trimming", () => {
   it("keeps at most HISTORY_MAX_MESSAGES, oldest trimmed", async () => {
     const gateway = await startGateway({ vars: { HISTORY_MAX_MESSAGES: 3 } });
     try {
-      for (const data of ["a", "b", "c", "d", "e"]) await publish(gateway.httpUrl, data);
+      for (const data of ["a", "b", "c", "d", "e"]) await publishHttp(gateway.httpUrl, "durable", data);
       const history = await (await fetch(`${gateway.httpUrl}/rooms/durable/messages`)).json();
       expect(history.seq).toBe(5);
       expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["c", "d", "e"]);
@@ -78,9 +75,9 @@ describe("history trimming", () => {
   it("drops messages older than HISTORY_MAX_AGE_SECONDS", async () => {
     const gateway = await startGateway({ vars: { HISTORY_MAX_AGE_SECONDS: 1 } });
     try {
-      await publish(gateway.httpUrl, "old");
+      await publishHttp(gateway.httpUrl, "durable", "old");
       await new Promise((r) => setTimeout(r, 1_200));
-      await publish(gateway.httpUrl, "new");
+      await publishHttp(gateway.httpUrl, "durable", "new");
       const history = await (await fetch(`${gateway.httpUrl}/rooms/durable/messages`)).json();
       expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["new"]);
     } finally {
@@ -92,7 +89,7 @@ describe("history trimming", () => {
     const persistTo = tempDir("aged");
     const first = await startGateway({ persistTo, vars: { HISTORY_MAX_AGE_SECONDS: 1 } });
     try {
-      expect(await publish(first.httpUrl, "soon gone")).toBe(1);
+      expect(await publishHttp(first.httpUrl, "durable", "soon gone")).toBe(1);
       await new Promise((r) => setTimeout(r, 1_200));
       const history = await (await fetch(`${first.httpUrl}/rooms/durable/messages`)).json();
       expect(history).toMatchObject({ seq: 1, messages: [] });
@@ -101,7 +98,7 @@ describe("history trimming", () => {
     }
     const second = await startGateway({ persistTo, vars: { HISTORY_MAX_AGE_SECONDS: 1 } });
     try {
-      expect(await publish(second.httpUrl, "next")).toBe(2);
+      expect(await publishHttp(second.httpUrl, "durable", "next")).toBe(2);
     } finally {
       await second.stop();
     }

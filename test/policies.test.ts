@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame, type Frame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
+import { JSON_HEADERS, publishBatch } from "./helpers/http-api";
 
 const BATCH_MS = 60;
 const POLICIES = [
@@ -10,12 +11,7 @@ const POLICIES = [
   { match: "small-*", maxConnections: 2, historyMaxMessages: 2 },
 ];
 
-const json = { "Content-Type": "application/json" };
 
-async function publishMany(gateway: Gateway, messages: Array<{ room: string; data: unknown; topic?: string }>) {
-  const response = await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: json, body: JSON.stringify({ messages }) });
-  return (await response.json()).results as Array<{ seq: number }>;
-}
 
 const batches = (frames: Frame[]) => frames.filter((f) => f.type === "batch");
 
@@ -49,7 +45,7 @@ describe("room policies", () => {
   it("sends v1 connections batch frames and raw connections single frames, all in seq order", async () => {
     const v1 = await connectV1(`${gateway.wsUrl}/rooms/batch-a`);
     const raw = await connect(`${gateway.wsUrl}/rooms/batch-a`);
-    const results = await publishMany(gateway, Array.from({ length: 20 }, (_, i) => ({ room: "batch-a", data: `m${i}` })));
+    const results = await publishBatch(gateway.httpUrl, Array.from({ length: 20 }, (_, i) => ({ room: "batch-a", data: `m${i}` })));
     await waitForFrame(v1.client, () => batches(framesOf(v1.client)).flatMap((b) => b.messages).length >= 20, "20 batched messages");
     const received = batches(framesOf(v1.client));
     expect(received.length).toBeLessThan(20);
@@ -76,7 +72,7 @@ describe("room policies", () => {
 
   it("conflates to the newest message per topic within a batch, and resume still replays everything", async () => {
     const { client, welcome } = await connectV1(`${gateway.wsUrl}/rooms/quotes-us`);
-    const results = await publishMany(gateway, [
+    const results = await publishBatch(gateway.httpUrl, [
       { room: "quotes-us", topic: "AAPL", data: 1 },
       { room: "quotes-us", topic: "MSFT", data: 10 },
       { room: "quotes-us", topic: "AAPL", data: 2 },
@@ -94,7 +90,7 @@ describe("room policies", () => {
     client.close();
     const resumed = await connectV1(`${gateway.wsUrl}/rooms/quotes-us?since=0&epoch=${welcome.epoch}`);
     expect(resumed.welcome).toMatchObject({ recovered: true, missed: 5 });
-    await waitForFrame(resumed.client, (f) => f.type === "message" && f.seq === results[4]!.seq, "replay of every seq");
+    await waitForFrame(resumed.client, (f) => f.type === "message" && f.seq === results[4]!.seq!, "replay of every seq");
     expect(framesOf(resumed.client).filter((f) => f.type === "message").map((f) => f.seq)).toEqual(results.map((r) => r.seq));
     resumed.client.close();
   });
@@ -104,7 +100,7 @@ describe("room policies", () => {
     const b = await connect(`${gateway.wsUrl}/rooms/small-1`);
     const c = await connect(`${gateway.wsUrl}/rooms/small-1`);
     expect((await expectClose(c, "third connection in a room of 2")).code).toBe(CloseCode.tryAgainLater);
-    await publishMany(gateway, ["x", "y", "z"].map((data) => ({ room: "small-1", data })));
+    await publishBatch(gateway.httpUrl, ["x", "y", "z"].map((data) => ({ room: "small-1", data })));
     const history = await (await fetch(`${gateway.httpUrl}/rooms/small-1/messages`)).json();
     expect(history.messages.map((m: Frame) => m.data)).toEqual(["y", "z"]);
     a.close();
@@ -120,7 +116,7 @@ describe("invalid room policies", () => {
   afterAll(() => gateway?.stop());
 
   it("answers with an error naming the policy field", async () => {
-    const response = await fetch(`${gateway.httpUrl}/rooms/a-1/messages`, { method: "POST", headers: json, body: '{"data":1}' });
+    const response = await fetch(`${gateway.httpUrl}/rooms/a-1/messages`, { method: "POST", headers: JSON_HEADERS, body: '{"data":1}' });
     expect(response.status).toBe(500);
     expect((await response.json()).error.message).toContain("ROOM_POLICIES[0].batchMs");
   });

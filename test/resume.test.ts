@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, waitForFrame, type Frame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
+import { publishHttp } from "./helpers/http-api";
 
 const BOUNDARY_MESSAGES = 1_000;
 
-async function publish(gateway: Gateway, room: string, data: unknown, topic?: string): Promise<number> {
-  const response = await fetch(`${gateway.httpUrl}/rooms/${room}/messages`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ data, topic }),
-  });
-  return (await response.json()).seq;
-}
 
 const seqsOf = (frames: Frame[]) => frames.filter((f) => f.type === "message").map((f) => f.seq as number);
 
@@ -24,14 +17,14 @@ describe("resume", () => {
 
   it("replays every missed message in order before live ones and says recovered", async () => {
     const first = await connectV1(`${gateway.wsUrl}/rooms/resume`);
-    await publish(gateway, "resume", "m1");
+    await publishHttp(gateway.httpUrl, "resume", "m1");
     await waitForFrame(first.client, (f) => f.type === "message" && f.seq === 1, "m1 live");
     first.client.close(1000);
-    for (const data of ["m2", "m3", "m4"]) await publish(gateway, "resume", data);
+    for (const data of ["m2", "m3", "m4"]) await publishHttp(gateway.httpUrl, "resume", data);
     const { client, welcome } = await connectV1(`${gateway.wsUrl}/rooms/resume?since=1&epoch=${first.welcome.epoch}`);
     expect(welcome).toMatchObject({ recovered: true, missed: 3, seq: 4 });
     await waitForFrame(client, (f) => f.type === "message" && f.seq === 4, "replayed m4");
-    await publish(gateway, "resume", "m5");
+    await publishHttp(gateway.httpUrl, "resume", "m5");
     await waitForFrame(client, (f) => f.type === "message" && f.seq === 5, "live m5");
     expect(seqsOf(framesOf(client))).toEqual([2, 3, 4, 5]);
     client.close();
@@ -40,9 +33,9 @@ describe("resume", () => {
   it("replays only the topics the connection filters on", async () => {
     const { welcome, client: probe } = await connectV1(`${gateway.wsUrl}/rooms/resume-topics`);
     probe.close();
-    await publish(gateway, "resume-topics", 1, "AAPL");
-    await publish(gateway, "resume-topics", 2, "MSFT");
-    await publish(gateway, "resume-topics", 3, "AAPL");
+    await publishHttp(gateway.httpUrl, "resume-topics", 1, "AAPL");
+    await publishHttp(gateway.httpUrl, "resume-topics", 2, "MSFT");
+    await publishHttp(gateway.httpUrl, "resume-topics", 3, "AAPL");
     const raw = await connect(`${gateway.wsUrl}/rooms/resume-topics?topics=AAPL&since=0&epoch=${welcome.epoch}`);
     await raw.waitForCount(2, "two AAPL replays at a raw client");
     expect(raw.texts()).toEqual(["1", "3"]);
@@ -52,7 +45,7 @@ describe("resume", () => {
   it("says recovered false for another epoch, a future seq, or a gap beyond the history window", async () => {
     const { welcome, client: probe } = await connectV1(`${gateway.wsUrl}/rooms/resume-lost`);
     probe.close();
-    for (let i = 0; i < 60; i++) await publish(gateway, "resume-lost", i);
+    for (let i = 0; i < 60; i++) await publishHttp(gateway.httpUrl, "resume-lost", i);
     for (const query of [`since=55&epoch=deadbeef`, `since=99&epoch=${welcome.epoch}`, `since=2&epoch=${welcome.epoch}`, `since=x&epoch=${welcome.epoch}`]) {
       const { client, welcome: answer } = await connectV1(`${gateway.wsUrl}/rooms/resume-lost?${query}`);
       expect(answer.recovered, query).toBe(false);

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, waitForFrame, type Frame, type TestClient } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
+import { JSON_HEADERS } from "./helpers/http-api";
 
 const SHARDS = 4;
 /** With random placement, 12 connections all landing on one of 4 shards has odds 4^-11. */
 const CLIENTS = 12;
 const MESSAGES = 200;
-const json = { "Content-Type": "application/json" };
 
 const messagesOf = (client: TestClient) => framesOf(client).filter((f) => f.type === "message");
 
@@ -22,7 +22,7 @@ describe("sharded room", () => {
     const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connectV1(`${gateway.wsUrl}/rooms/big-order?user=u${i}`)));
     const publisher = clients[0]!;
     for (let i = 0; i < MESSAGES / 2; i++) publisher.client.ws.send(JSON.stringify({ type: "publish", data: `ws-${i}`, id: `p${i}` }));
-    await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: json, body: JSON.stringify({ messages: Array.from({ length: MESSAGES / 2 }, (_, i) => ({ room: "big-order", data: `http-${i}` })) }) });
+    await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ messages: Array.from({ length: MESSAGES / 2 }, (_, i) => ({ room: "big-order", data: `http-${i}` })) }) });
     for (const { client } of clients.slice(1)) await waitForFrame(client, () => messagesOf(client).length >= MESSAGES, `${MESSAGES} messages`, 20_000);
     const reference = messagesOf(clients[1]!.client).map((m) => m.seq);
     expect(reference).toEqual(Array.from({ length: MESSAGES }, (_, i) => i + 1));
@@ -56,12 +56,12 @@ describe("sharded room", () => {
 
   it("resumes on any shard from the shared history, with nothing missed or doubled", async () => {
     const first = await connectV1(`${gateway.wsUrl}/rooms/big-resume`);
-    for (let i = 0; i < 5; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: json, body: JSON.stringify({ data: i }) });
+    for (let i = 0; i < 5; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: i }) });
     await waitForFrame(first.client, (f) => f.type === "message" && f.seq === 5, "five live messages");
     first.client.close(1000);
-    for (let i = 5; i < 10; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: json, body: JSON.stringify({ data: i }) });
+    for (let i = 5; i < 10; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: i }) });
     const resumed = await Promise.all(Array.from({ length: 6 }, () => connectV1(`${gateway.wsUrl}/rooms/big-resume?since=5&epoch=${first.welcome.epoch}`)));
-    await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: json, body: JSON.stringify({ data: 10 }) });
+    await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 10 }) });
     for (const { client, welcome } of resumed) {
       expect(welcome).toMatchObject({ recovered: true, missed: 5 });
       await waitForFrame(client, (f) => f.type === "message" && f.seq === 11, "live seq 11 after the replay");
@@ -71,7 +71,7 @@ describe("sharded room", () => {
   });
 
   it("routes direct messages and snapshots across shards", async () => {
-    await fetch(`${gateway.httpUrl}/rooms/big-direct/messages`, { method: "POST", headers: json, body: JSON.stringify({ data: 42, topic: "AAPL" }) });
+    await fetch(`${gateway.httpUrl}/rooms/big-direct/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 42, topic: "AAPL" }) });
     const clients = await Promise.all(Array.from({ length: 8 }, () => connectV1(`${gateway.wsUrl}/rooms/big-direct`)));
     const [sender, ...targets] = clients;
     for (const target of targets) sender!.client.ws.send(JSON.stringify({ type: "direct", to: target.welcome.connectionId, data: `hi ${target.welcome.connectionId}` }));

@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, settle, waitForFrame, type Frame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
+import { publishHttp } from "./helpers/http-api";
 import { rawUpgrade } from "./helpers/raw-socket";
 
-async function publish(gateway: Gateway, room: string, data: unknown, topic?: string): Promise<number> {
-  const response = await fetch(`${gateway.httpUrl}/rooms/${room}/messages`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ data, topic }),
-  });
-  return (await response.json()).seq;
-}
 
 const messages = (frames: Frame[]) => frames.filter((f) => f.type === "message");
 
@@ -24,10 +17,10 @@ describe("topics", () => {
   it("filters by ?topics= at connect for raw and v1 connections, with * prefixes", async () => {
     const raw = await connect(`${gateway.wsUrl}/rooms/filters?topics=AAPL,fx.*`);
     const v1 = await connectV1(`${gateway.wsUrl}/rooms/filters?topics=fx.*`);
-    await publish(gateway, "filters", "apple", "AAPL");
-    await publish(gateway, "filters", "msft", "MSFT");
-    await publish(gateway, "filters", "eur", "fx.eurusd");
-    await publish(gateway, "filters", "untopiced");
+    await publishHttp(gateway.httpUrl, "filters", "apple", "AAPL");
+    await publishHttp(gateway.httpUrl, "filters", "msft", "MSFT");
+    await publishHttp(gateway.httpUrl, "filters", "eur", "fx.eurusd");
+    await publishHttp(gateway.httpUrl, "filters", "untopiced");
     await raw.waitForCount(2, "AAPL and fx.eurusd at the raw client");
     await waitForFrame(v1.client, (f) => f.type === "message", "fx message at the v1 client");
     await settle(150);
@@ -38,11 +31,11 @@ describe("topics", () => {
   });
 
   it("subscribes and unsubscribes, sending the newest message of each matching topic as a snapshot", async () => {
-    await publish(gateway, "snap", 100, "AAPL");
-    await publish(gateway, "snap", 101, "AAPL");
-    await publish(gateway, "snap", 1.1, "fx.eurusd");
-    await publish(gateway, "snap", 1.3, "fx.gbpusd");
-    await publish(gateway, "snap", 7, "MSFT");
+    await publishHttp(gateway.httpUrl, "snap", 100, "AAPL");
+    await publishHttp(gateway.httpUrl, "snap", 101, "AAPL");
+    await publishHttp(gateway.httpUrl, "snap", 1.1, "fx.eurusd");
+    await publishHttp(gateway.httpUrl, "snap", 1.3, "fx.gbpusd");
+    await publishHttp(gateway.httpUrl, "snap", 7, "MSFT");
     const { client } = await connectV1(`${gateway.wsUrl}/rooms/snap`);
     client.ws.send(JSON.stringify({ type: "subscribe", topics: ["AAPL", "fx.*"] }));
     await waitForFrame(client, (f) => f.type === "message" && f.topic === "fx.gbpusd", "snapshots");
@@ -52,14 +45,14 @@ describe("topics", () => {
       ["fx.eurusd", 1.1, true],
       ["fx.gbpusd", 1.3, true],
     ]);
-    await publish(gateway, "snap", 8, "MSFT");
-    await publish(gateway, "snap", 102, "AAPL");
+    await publishHttp(gateway.httpUrl, "snap", 8, "MSFT");
+    await publishHttp(gateway.httpUrl, "snap", 102, "AAPL");
     await waitForFrame(client, (f) => f.type === "message" && f.data === 102, "live AAPL");
     client.ws.send(JSON.stringify({ type: "unsubscribe", topics: ["AAPL"] }));
     client.ws.send(JSON.stringify({ type: "ping", id: "sync" }));
     await waitForFrame(client, (f) => f.type === "pong", "pong after unsubscribe");
-    await publish(gateway, "snap", 103, "AAPL");
-    await publish(gateway, "snap", 1.2, "fx.eurusd");
+    await publishHttp(gateway.httpUrl, "snap", 103, "AAPL");
+    await publishHttp(gateway.httpUrl, "snap", 1.2, "fx.eurusd");
     await waitForFrame(client, (f) => f.type === "message" && f.data === 1.2, "live fx after unsubscribe");
     const live = messages(framesOf(client)).filter((m) => !m.snapshot);
     expect(live.map((m) => m.data)).toEqual([102, 1.2]);
