@@ -87,3 +87,21 @@ export class RoomStats {
     this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
   }
 }
+
+/** A sharded room's counters and recent closes: the primary's plus every shard's. */
+export function combineStats(own: { counters: Counters; recentCloses: RecentClose[] }, shards: ReadonlyArray<{ counters: Counters; recentCloses: RecentClose[] } | undefined>): { counters: Counters; recentCloses: RecentClose[] } {
+  const counters = structuredClone(own.counters);
+  const closes = [...own.recentCloses];
+  for (const shard of shards) {
+    if (!shard) continue;
+    counters.messagesIn += shard.counters.messagesIn;
+    counters.messagesOut += shard.counters.messagesOut;
+    counters.bytesIn += shard.counters.bytesIn;
+    counters.bytesOut += shard.counters.bytesOut;
+    counters.connectionsOpened += shard.counters.connectionsOpened;
+    for (const [code, count] of Object.entries(shard.counters.closesByCode)) counters.closesByCode[code] = (counters.closesByCode[code] ?? 0) + count;
+    closes.push(...shard.recentCloses);
+  }
+  closes.sort((a, b) => b.at.localeCompare(a.at));
+  return { counters, recentCloses: closes.slice(0, RECENT_CLOSES_KEPT) };
+}

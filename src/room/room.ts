@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
-import { encodeAck, encodeHistoryItem, encodeWelcome, type StoredMessage } from "../shared/protocol";
+import { encodeAck, encodeHistoryItem, type StoredMessage } from "../shared/protocol";
 import { parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { refuseUpgrade } from "../refuse-upgrade";
@@ -24,11 +24,12 @@ import { History } from "./history";
 import { MAX_MEMBERS_IN_WELCOME, PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
 import { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
-import { RECENT_CLOSES_KEPT, RoomStats, type Counters, type RecentClose } from "./room-stats";
+import { RoomStats, combineStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { TopicSnapshots } from "./topic-snapshots";
 import { Batcher } from "./batcher";
+import { welcomeFrame, type RoomView } from "./welcome";
 import { ClientFrames } from "./client-frames";
 import { PrimaryLink } from "./primary-link";
 import { ShardedPrimary } from "./sharded-primary";
@@ -213,7 +214,7 @@ export class Room extends DurableObject<Env> {
     log("connect", { room: identity.room, connectionId: state.id });
 
     const plan = resumePlan(url.searchParams, this.history, state.topics, Date.now());
-    if (state.mode === "v1") server.send(this.welcomeFor(state, plan));
+    if (state.mode === "v1") server.send(welcomeFrame(this.roomName, state, this.localView(plan), this.config.limits));
     if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
     this.presence.join(memberOf(state));
@@ -261,20 +262,7 @@ export class Room extends DurableObject<Env> {
     const ready: SocketState = { ...state, floorSeq: Math.max(attached.seq, ...fresh.map((message) => message.seq)) };
     writeSocketState(server, ready);
     if (ready.mode === "v1") {
-      server.send(
-        encodeWelcome({
-          room: this.roomName,
-          connectionId: ready.id,
-          ...(ready.userId ? { userId: ready.userId } : {}),
-          epoch: attached.epoch,
-          seq: attached.seq,
-          ...(attached.recovered === undefined ? {} : { recovered: attached.recovered, missed: attached.recovered ? attached.replay.length : undefined }),
-          members: attached.members,
-          memberCount: attached.memberCount,
-          users: attached.users,
-          limits: { ...this.config.limits },
-        }),
-      );
+      server.send(welcomeFrame(this.roomName, ready, { ...attached, missed: attached.replay.length }, this.config.limits));
     }
     for (const message of attached.replay) this.delivery.deliver(server, ready, message);
     for (const message of attached.snapshots) this.delivery.deliver(server, ready, message, true);
@@ -304,25 +292,22 @@ export class Room extends DurableObject<Env> {
     };
   }
 
-  private welcomeFor(state: SocketState, plan: ReturnType<typeof resumePlan>): string {
+  /** What a new connection of this (unsharded) room is told in its welcome. */
+  private localView(plan: ReturnType<typeof resumePlan>): RoomView {
     const members: Member[] = [];
     const states: SocketState[] = [];
     for (const [, peer] of this.openSockets()) {
       states.push(peer);
       if (members.length < MAX_MEMBERS_IN_WELCOME) members.push(memberOf(peer));
     }
-    return encodeWelcome({
-      room: this.roomName,
-      connectionId: state.id,
-      ...(state.userId ? { userId: state.userId } : {}),
+    return {
       epoch: this.history.epoch,
       seq: this.history.seq,
       ...(plan ? { recovered: plan.recovered, missed: plan.recovered ? plan.messages.length : undefined } : {}),
       members,
       memberCount: states.length,
       users: usersOf(states),
-      limits: { ...this.config.limits },
-    });
+    };
   }
 
   sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void {
@@ -518,19 +503,7 @@ export class Room extends DurableObject<Env> {
   /** A sharded room's info: the primary's registry and history, every shard's counters. */
   private async shardedInfo(room: string, primary: ShardedPrimary): Promise<RoomInfo> {
     const shards = await Promise.all(Array.from({ length: primary.shardCount }, (_, index) => this.shardStub(index).shardStats().catch(() => undefined)));
-    const counters = structuredClone(this.stats.counters);
-    const closes = this.stats.recentCloses();
-    for (const shard of shards) {
-      if (!shard) continue;
-      counters.messagesIn += shard.counters.messagesIn;
-      counters.messagesOut += shard.counters.messagesOut;
-      counters.bytesIn += shard.counters.bytesIn;
-      counters.bytesOut += shard.counters.bytesOut;
-      counters.connectionsOpened += shard.counters.connectionsOpened;
-      for (const [code, count] of Object.entries(shard.counters.closesByCode)) counters.closesByCode[code] = (counters.closesByCode[code] ?? 0) + count;
-      closes.push(...shard.recentCloses);
-    }
-    closes.sort((a, b) => b.at.localeCompare(a.at));
+    const { counters, recentCloses } = combineStats({ counters: this.stats.counters, recentCloses: this.stats.recentCloses() }, shards);
     const perShard = primary.members.perShard();
     return {
       room,
@@ -540,7 +513,7 @@ export class Room extends DurableObject<Env> {
       users: primary.members.users().length,
       members: primary.members.list(),
       counters,
-      recentCloses: closes.slice(0, RECENT_CLOSES_KEPT),
+      recentCloses,
       shards: Array.from({ length: primary.shardCount }, (_, index) => perShard[index] ?? 0),
     };
   }

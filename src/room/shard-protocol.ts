@@ -6,6 +6,7 @@
  */
 import type { StoredMessage } from "../shared/protocol";
 import type { Member, UserView } from "./presence";
+import type { Counters, RecentClose } from "./room-stats";
 
 /** Separates a logical room name from a shard number in Durable Object names (never in room names). */
 export const SHARD_NAME_SEPARATOR = "#";
@@ -49,6 +50,6 @@ export type ShardEvent = { message: StoredMessage } | { presence: string };
 
 export interface ShardStats {
   connections: number;
-  counters: { messagesIn: number; messagesOut: number; bytesIn: number; bytesOut: number; connectionsOpened: number; closesByCode: Record<string, number> };
-  recentCloses: Array<{ connectionId?: string; code: number; reason: string; at: string }>;
+  counters: Counters;
+  recentCloses: RecentClose[];
 }

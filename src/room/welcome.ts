@@ -1,0 +1,36 @@
+/**
+ * @module welcome
+ * The `welcome` frame (SPEC §3) from what the room knows at connect: the same shape whether the
+ * room is one object or a shard asking its primary.
+ */
+import type { Limits } from "../shared/limits";
+import { encodeWelcome } from "../shared/protocol";
+import type { Member, UserView } from "./presence";
+import type { SocketState } from "./socket-state";
+
+export interface RoomView {
+  epoch: string;
+  seq: number;
+  /** Set when the connection asked to resume: whether the room could replay what it missed. */
+  recovered?: boolean;
+  /** How many messages were replayed (only when recovered). */
+  missed?: number;
+  members: Member[];
+  memberCount: number;
+  users: UserView[];
+}
+
+export function welcomeFrame(room: string, state: SocketState, view: RoomView, limits: Limits): string {
+  return encodeWelcome({
+    room,
+    connectionId: state.id,
+    ...(state.userId ? { userId: state.userId } : {}),
+    epoch: view.epoch,
+    seq: view.seq,
+    ...(view.recovered === undefined ? {} : { recovered: view.recovered, missed: view.recovered ? view.missed : undefined }),
+    members: view.members,
+    memberCount: view.memberCount,
+    users: view.users,
+    limits: { ...limits },
+  });
+}
