@@ -5,7 +5,6 @@
  * validated like every other setting (a bad value is an `invalid_config` naming it).
  */
 import { ConfigError } from "../config";
-import type { Env } from "../env";
 
 /** SockJS's customary heartbeat delay; also under the ~30–60 s idle cut of common proxies. */
 export const DEFAULT_TRANSPORT_HEARTBEAT_SECONDS = 25;
@@ -17,7 +16,8 @@ export interface TransportSettings {
   heartbeatMs: number;
 }
 
-export function transportSettings(env: Pick<Env, "TRANSPORT_HEARTBEAT_SECONDS">): TransportSettings {
+/** Reads the settings from the Worker's vars (typed structurally so Node tests can call it). */
+export function transportSettings(env: { TRANSPORT_HEARTBEAT_SECONDS?: string }): TransportSettings {
   const raw = env.TRANSPORT_HEARTBEAT_SECONDS;
   if (raw === undefined || raw === "") return { heartbeatMs: DEFAULT_TRANSPORT_HEARTBEAT_SECONDS * MS_PER_SECOND };
   const text = String(raw).trim();
