@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../src/client/server-frames";
 import { CloseCode } from "../../src/shared/close-codes";
 import type { ClientFrame } from "../../src/shared/protocol";
-import { CONNECT_TIMEOUT_MS, HEART_BEAT_GRACE_FACTOR, StompSession } from "../../src/transports/stomp/stomp-session";
+import { HEART_BEAT_GRACE_FACTOR } from "../../src/transports/stomp/heart-beat-clock";
+import { CONNECT_TIMEOUT_MS, StompSession } from "../../src/transports/stomp/stomp-session";
 
 const HEARTBEAT_MS = 1_000;
 const MAX_BODY_BYTES = 100;

@@ -20,6 +20,8 @@ export const CLIENT_COMMANDS: ReadonlySet<string> = new Set(["CONNECT", "STOMP",
 /** Frames whose headers are never escaped (STOMP 1.2 §Value Encoding). */
 const UNESCAPED_COMMANDS: ReadonlySet<string> = new Set(["CONNECT", "STOMP", "CONNECTED"]);
 
+/** Longer than any command plus a CR: a longer command line cannot be a command. */
+const LONGEST_COMMAND_LINE_BYTES = 16;
 /** Most headers one frame may carry; more is abuse, not a client. */
 export const MAX_HEADERS_PER_FRAME = 64;
 
@@ -74,7 +76,7 @@ function unescapeHeader(text: string, version: StompVersion): string | null {
 }
 
 function isCommandPrefix(bytes: Uint8Array): boolean {
-  const text = String.fromCharCode(...bytes.subarray(0, 16)).replace(/\r$/, "");
+  const text = String.fromCharCode(...bytes.subarray(0, LONGEST_COMMAND_LINE_BYTES)).replace(/\r$/, "");
   for (const command of CLIENT_COMMANDS) if (command.startsWith(text)) return true;
   return false;
 }
@@ -124,7 +126,7 @@ export class StompParser {
     const buffer = this.buffer;
     const commandEnd = buffer.indexOf(LF);
     if (commandEnd < 0) return isCommandPrefix(buffer) ? "incomplete" : { kind: "malformed", message: "unknown command" };
-    const command = String.fromCharCode(...buffer.subarray(0, Math.min(commandEnd, 16))).replace(/\r$/, "");
+    const command = String.fromCharCode(...buffer.subarray(0, Math.min(commandEnd, LONGEST_COMMAND_LINE_BYTES))).replace(/\r$/, "");
     if (!CLIENT_COMMANDS.has(command)) return { kind: "malformed", message: "unknown command" };
     const headers: Array<[string, string]> = [];
     let position = commandEnd + 1;

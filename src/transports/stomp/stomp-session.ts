@@ -2,10 +2,7 @@
  * @module stomp-session
  * One STOMP 1.0–1.2 connection as a state machine over ports (SPEC §10), runtime-free so it is
  * tested without a gateway. Client frames become `roomcast.v1` frames on the connection's room
- * link; room frames become MESSAGE / RECEIPT / ERROR. Ordering does the bookkeeping: the room
- * answers frames in the order it gets them, so a `ping` sent after a frame is answered (pong)
- * only once that frame was handled. That gives RECEIPTs for SUBSCRIBE/UNSUBSCRIBE/ACK/DISCONNECT
- * and tells which subscription a snapshot (latest message of a topic, sent on subscribe) is for.
+ * link; room frames become MESSAGE / RECEIPT / ERROR (room-requests.ts keeps what is awaited).
  * Anything wrong gets ERROR, then the connection closes, as STOMP requires.
  */
 import type { MessageFrame, ServerFrame } from "../../client/server-frames";
@@ -13,9 +10,13 @@ import { CloseCode } from "../../shared/close-codes";
 import type { ClientFrame } from "../../shared/protocol";
 import { topicMatches } from "../../shared/topics";
 import { StompParser, encodeFrame, header, type StompFrame, type StompVersion } from "./frame";
-import { SUPPORTED_VERSIONS, negotiateHeartBeats, negotiateVersion, parseHeartBeat, type HeartBeats } from "./negotiation";
-import { ACK_MODES, MAX_SUBSCRIPTIONS, Subscriptions, destinationOf, topicOf, type AckMode, type Subscription } from "./subscriptions";
+import { encodeMessage } from "./message-frame";
+import { HeartBeatClock } from "./heart-beat-clock";
+import { SUPPORTED_VERSIONS, negotiateHeartBeats, negotiateVersion, parseHeartBeat } from "./negotiation";
+import { MAX_PENDING_REQUESTS, RoomRequests } from "./room-requests";
 import { decodeSendBody } from "./send-body";
+import { ACK_MODES, MAX_SUBSCRIPTIONS, Subscriptions, topicOf, type AckMode, type Subscription } from "./subscriptions";
+import { Transactions } from "./transactions";
 
 export interface StompPorts {
   toClient(text: string): void;
@@ -38,22 +39,11 @@ export interface StompSettings {
 
 /** A client that sends no CONNECT this long after the upgrade is closed, in ms. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** Silence allowed from a client, as a multiple of its promised heart-beat (network jitter). */
-export const HEART_BEAT_GRACE_FACTOR = 2;
 /** Bytes a frame may spend on its command and headers on top of the body limit. */
 export const FRAME_HEADER_ALLOWANCE_BYTES = 16 * 1024;
-/** Receipts waiting for the room at once; more is a client not reading its answers. */
-export const MAX_PENDING_RECEIPTS = 1_000;
-export const MAX_OPEN_TRANSACTIONS = 16;
-export const MAX_SENDS_PER_TRANSACTION = 1_000;
-/** Timer granularity: each heart-beat interval is checked this many times. */
-const TICKS_PER_HEART_BEAT = 4;
-const MIN_TICK_MS = 100;
-const MAX_TICK_MS = 1_000;
 /** 1.0 clients send ACK with `message-id`, 1.2 with `id`. */
 const ACK_ID_HEADERS = ["id", "message-id"];
 
-type PendingPing = { kind: "receipt"; receipt: string } | { kind: "subscribe"; subscriptionId: string; receipt?: string } | { kind: "disconnect"; receipt: string };
 type State = "connecting" | "connected" | "disconnecting" | "closed";
 
 export class StompSession {
@@ -61,17 +51,10 @@ export class StompSession {
   private version: StompVersion | undefined;
   private readonly parser: StompParser;
   private readonly subscriptions = new Subscriptions();
-  private readonly pendingPings = new Map<string, PendingPing>();
-  /** Subscribe pings in send order; the first one owns the snapshots arriving now. */
-  private readonly snapshotOwners: string[] = [];
-  /** Publish id → the receipt its ack completes. */
-  private readonly pendingPublishes = new Map<string, string>();
-  private readonly transactions = new Map<string, Array<{ topic: string; data: unknown }>>();
-  private heartBeats: HeartBeats = { serverSendsEveryMs: 0, clientSendsEveryMs: 0 };
+  private readonly requests: RoomRequests;
+  private readonly transactions = new Transactions();
+  private readonly clock: HeartBeatClock;
   private readonly createdMs: number;
-  private lastReceivedMs: number;
-  private lastSentMs: number;
-  private idCounter = 0;
   private readonly encoder = new TextEncoder();
 
   constructor(
@@ -79,7 +62,9 @@ export class StompSession {
     private readonly settings: StompSettings,
   ) {
     this.parser = new StompParser(settings.maxBodyBytes + FRAME_HEADER_ALLOWANCE_BYTES);
-    this.createdMs = this.lastReceivedMs = this.lastSentMs = ports.now();
+    this.requests = new RoomRequests(settings.idPrefix);
+    this.createdMs = ports.now();
+    this.clock = new HeartBeatClock(this.createdMs);
   }
 
   get isClosed(): boolean {
@@ -89,7 +74,7 @@ export class StompSession {
   /** A WebSocket message from the client: zero or more frames and heart-beat EOLs. */
   onClientMessage(data: string | ArrayBuffer): void {
     if (this.state === "closed") return;
-    this.lastReceivedMs = this.ports.now();
+    this.clock.received(this.ports.now());
     const result = this.parser.push(typeof data === "string" ? this.encoder.encode(data) : new Uint8Array(data));
     for (const frame of result.frames) {
       if (this.isClosed || this.state === "disconnecting") return;
@@ -112,16 +97,15 @@ export class StompSession {
         for (const message of frame.messages) this.deliver(message);
         return;
       case "ack": {
-        const receipt = this.pendingPublishes.get(frame.id);
-        if (receipt === undefined) return;
-        this.pendingPublishes.delete(frame.id);
-        return this.sendReceipt(receipt);
+        const receipt = this.requests.takeAck(frame.id);
+        if (receipt !== undefined) this.sendReceipt(receipt);
+        return;
       }
       case "pong":
         if (frame.id !== undefined) this.onPong(frame.id);
         return;
       case "error": {
-        const receipt = frame.id === undefined ? undefined : (this.pendingPublishes.get(frame.id) ?? this.receiptOfPing(frame.id));
+        const receipt = frame.id === undefined ? undefined : this.requests.receiptOf(frame.id);
         const code = frame.code === "forbidden" ? CloseCode.forbidden : frame.code === "rate_limited" ? CloseCode.policyViolation : CloseCode.invalidPayload;
         return this.fail(frame.message, code, receipt);
       }
@@ -140,17 +124,13 @@ export class StompSession {
     const now = this.ports.now();
     if (this.state === "connecting" && now - this.createdMs >= CONNECT_TIMEOUT_MS) return this.fail("no CONNECT frame in time");
     if (this.state !== "connected" && this.state !== "disconnecting") return;
-    const { serverSendsEveryMs, clientSendsEveryMs } = this.heartBeats;
-    if (clientSendsEveryMs > 0 && now - this.lastReceivedMs > clientSendsEveryMs * HEART_BEAT_GRACE_FACTOR) {
-      return this.fail("no heart-beat from the client", CloseCode.policyViolation);
-    }
-    if (serverSendsEveryMs > 0 && now - this.lastSentMs >= serverSendsEveryMs) this.send("\n");
+    const due = this.clock.due(now);
+    if (due === "silent") return this.fail("no heart-beat from the client", CloseCode.policyViolation);
+    if (due === "beat") this.send("\n");
   }
 
   tickEveryMs(): number {
-    const intervals = [this.heartBeats.serverSendsEveryMs, this.heartBeats.clientSendsEveryMs].filter((ms) => ms > 0);
-    if (intervals.length === 0) return MAX_TICK_MS;
-    return Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(Math.min(...intervals) / TICKS_PER_HEART_BEAT)));
+    return this.clock.tickEveryMs();
   }
 
   // ── client frames ──────────────────────────────────────────────────────────
@@ -195,7 +175,7 @@ export class StompSession {
     this.version = version;
     this.parser.version = version;
     const offer = this.settings.heartbeatMs;
-    this.heartBeats = negotiateHeartBeats(clientBeats, [offer, offer]);
+    this.clock.beats = negotiateHeartBeats(clientBeats, [offer, offer]);
     this.state = "connected";
     this.send(
       encodeFrame("CONNECTED", [
@@ -216,18 +196,15 @@ export class StompSession {
     if (!body.ok) return this.fail(body.message, CloseCode.invalidPayload, receipt);
     const transaction = header(frame, "transaction");
     if (transaction !== undefined) {
-      const sends = this.transactions.get(transaction);
-      if (!sends) return this.fail("SEND names a transaction that was not begun", CloseCode.invalidPayload, receipt);
-      if (sends.length >= MAX_SENDS_PER_TRANSACTION) return this.fail(`more than ${MAX_SENDS_PER_TRANSACTION} SENDs in one transaction`, CloseCode.invalidPayload, receipt);
-      sends.push({ topic, data: body.data });
+      const refused = this.transactions.hold(transaction, { topic, data: body.data });
+      if (refused) return this.fail(refused, CloseCode.invalidPayload, receipt);
       if (receipt !== undefined) this.sendReceipt(receipt);
       return;
     }
     const publish: ClientFrame = { type: "publish", topic, data: body.data };
     if (receipt !== undefined) {
       if (this.tooManyPending(receipt)) return;
-      publish.id = this.newId("p");
-      this.pendingPublishes.set(publish.id, receipt);
+      publish.id = this.requests.publish(receipt);
     }
     this.ports.toRoom(publish);
   }
@@ -245,10 +222,7 @@ export class StompSession {
     if (receipt !== undefined && this.tooManyPending(receipt)) return;
     if (!this.subscriptions.add({ id, destination, topic, ack: ack as AckMode })) return this.receiptAfterRoom(receipt);
     this.ports.toRoom({ type: "subscribe", topics: [topic] });
-    const pingId = this.newId("s");
-    this.pendingPings.set(pingId, { kind: "subscribe", subscriptionId: id, receipt });
-    this.snapshotOwners.push(pingId);
-    this.ports.toRoom({ type: "ping", id: pingId });
+    this.ports.toRoom({ type: "ping", id: this.requests.ping({ kind: "subscribe", subscriptionId: id, receipt }) });
   }
 
   private onUnsubscribe(frame: StompFrame, receipt: string | undefined): void {
@@ -262,15 +236,12 @@ export class StompSession {
   private onTransaction(frame: StompFrame, receipt: string | undefined): void {
     const transaction = header(frame, "transaction");
     if (!transaction) return this.fail(`${frame.command} needs a transaction header`, CloseCode.invalidPayload, receipt);
-    const sends = this.transactions.get(transaction);
     if (frame.command === "BEGIN") {
-      if (sends) return this.fail("transaction already begun", CloseCode.invalidPayload, receipt);
-      if (this.transactions.size >= MAX_OPEN_TRANSACTIONS) return this.fail(`at most ${MAX_OPEN_TRANSACTIONS} open transactions`, CloseCode.invalidPayload, receipt);
-      this.transactions.set(transaction, []);
-      return this.receiptAfterRoom(receipt);
+      const refused = this.transactions.begin(transaction);
+      return refused ? this.fail(refused, CloseCode.invalidPayload, receipt) : this.receiptAfterRoom(receipt);
     }
+    const sends = this.transactions.finish(transaction);
     if (!sends) return this.fail(`${frame.command} names a transaction that was not begun`, CloseCode.invalidPayload, receipt);
-    this.transactions.delete(transaction);
     if (frame.command === "COMMIT") for (const send of sends) this.ports.toRoom({ type: "publish", topic: send.topic, data: send.data });
     this.receiptAfterRoom(receipt);
   }
@@ -278,20 +249,15 @@ export class StompSession {
   private onDisconnect(receipt: string | undefined): void {
     if (receipt === undefined) return this.shutdown(CloseCode.normal, "disconnected");
     this.state = "disconnecting";
-    const pingId = this.newId("d");
-    this.pendingPings.set(pingId, { kind: "disconnect", receipt });
-    this.ports.toRoom({ type: "ping", id: pingId });
+    this.ports.toRoom({ type: "ping", id: this.requests.ping({ kind: "disconnect", receipt }) });
   }
 
   // ── room answers ───────────────────────────────────────────────────────────
 
   private onPong(id: string): void {
-    const ping = this.pendingPings.get(id);
+    const ping = this.requests.takePong(id);
     if (!ping) return;
-    this.pendingPings.delete(id);
     if (ping.kind === "subscribe") {
-      const index = this.snapshotOwners.indexOf(id);
-      if (index >= 0) this.snapshotOwners.splice(index, 1);
       if (ping.receipt !== undefined) this.sendReceipt(ping.receipt);
       return;
     }
@@ -303,45 +269,28 @@ export class StompSession {
     const topic = message.topic;
     if (topic === undefined) return; // Untopiced messages have no destination.
     for (const subscription of message.snapshot ? this.snapshotTarget(topic) : this.subscriptions.matching(topic)) {
-      const text = typeof message.data === "string";
-      const headers: Array<[string, string]> = [
-        ["subscription", subscription.id],
-        ["message-id", String(message.seq)],
-        ["destination", destinationOf(topic)],
-        ["content-type", text ? "text/plain;charset=utf-8" : "application/json"],
-      ];
-      if (subscription.ack !== "auto" && this.version === "1.2") headers.push(["ack", String(message.seq)]);
-      if (message.snapshot) headers.push(["snapshot", "true"]);
-      this.send(encodeFrame("MESSAGE", headers, text ? (message.data as string) : JSON.stringify(message.data), this.version));
+      this.send(encodeMessage({ ...message, topic }, subscription, this.version));
     }
   }
 
   /** A snapshot goes only to the subscription whose subscribe the room is answering. */
   private snapshotTarget(topic: string): Subscription[] {
-    const owner = this.snapshotOwners[0];
-    const ping = owner === undefined ? undefined : this.pendingPings.get(owner);
-    const subscription = ping?.kind === "subscribe" ? this.subscriptions.get(ping.subscriptionId) : undefined;
+    const owner = this.requests.snapshotSubscription();
+    const subscription = owner === undefined ? undefined : this.subscriptions.get(owner);
     return subscription && topicMatches(subscription.topic, topic) ? [subscription] : [];
   }
 
   // ── helpers ────────────────────────────────────────────────────────────────
 
-  private receiptOfPing(id: string): string | undefined {
-    const ping = this.pendingPings.get(id);
-    return ping?.receipt;
-  }
-
   /** A RECEIPT once the room has handled everything sent before it (a ping's pong). */
   private receiptAfterRoom(receipt: string | undefined): void {
     if (receipt === undefined || this.tooManyPending(receipt)) return;
-    const pingId = this.newId("r");
-    this.pendingPings.set(pingId, { kind: "receipt", receipt });
-    this.ports.toRoom({ type: "ping", id: pingId });
+    this.ports.toRoom({ type: "ping", id: this.requests.ping({ kind: "receipt", receipt }) });
   }
 
   private tooManyPending(receipt: string): boolean {
-    if (this.pendingPings.size + this.pendingPublishes.size < MAX_PENDING_RECEIPTS) return false;
-    this.fail(`more than ${MAX_PENDING_RECEIPTS} receipts pending`, CloseCode.policyViolation, receipt);
+    if (!this.requests.full) return false;
+    this.fail(`more than ${MAX_PENDING_REQUESTS} receipts pending`, CloseCode.policyViolation, receipt);
     return true;
   }
 
@@ -349,13 +298,9 @@ export class StompSession {
     this.send(encodeFrame("RECEIPT", [["receipt-id", receipt]], "", this.version));
   }
 
-  private newId(kind: string): string {
-    return `${this.settings.idPrefix}.${kind}${++this.idCounter}`;
-  }
-
   private send(text: string): void {
     if (this.state === "closed") return;
-    this.lastSentMs = this.ports.now();
+    this.clock.sent(this.ports.now());
     this.ports.toClient(text);
   }
 
