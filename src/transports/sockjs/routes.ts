@@ -44,7 +44,7 @@ async function guard(c: Context<SockjsEnv>, next: () => Promise<void>): Promise<
 sockjsRoutes.use("/:room", guard);
 sockjsRoutes.use("/:room/*", guard);
 
-const greeting = (c: Context<SockjsEnv>) => new Response(GREETING, { headers: { "Content-Type": "text/plain; charset=UTF-8" } });
+const greeting = () => new Response(GREETING, { headers: { "Content-Type": "text/plain; charset=UTF-8" } });
 sockjsRoutes.get("/:room", greeting);
 sockjsRoutes.get("/:room/", greeting);
 
