@@ -10,8 +10,7 @@ import { decodeServerFrame, type ServerFrame, type WelcomeServerFrame } from "..
 import { configFrom } from "../config";
 import type { Env } from "../env";
 import { withIdentity } from "../identity";
-import { shardObjectName } from "../room/shard-protocol";
-import { policyFor } from "../room-policies";
+import { placeConnection } from "../room/shard-placement";
 import { CloseCode, isSendableCloseCode } from "../shared/close-codes";
 import { SUBPROTOCOL_V1, type ClientFrame } from "../shared/protocol";
 import type { ConnectionGrant } from "../worker/connection-auth";
@@ -120,10 +119,7 @@ export function roomUpgradeRequest(options: RoomLinkOptions, shard?: number): Re
  * hand-off, a sharded room (SPEC §8) gets the link on a random shard object.
  */
 export async function openRoomLink(env: Env, options: RoomLinkOptions): Promise<RoomLinkResult> {
-  const { shards } = policyFor(configFrom(env).policies, options.room);
-  const shard = shards > 1 ? Math.floor(Math.random() * shards) : undefined;
-  const name = shard === undefined ? options.room : shardObjectName(options.room, shard);
-  const stub = env.ROOMS.get(env.ROOMS.idFromName(name));
+  const { shard, stub } = placeConnection(env, configFrom(env), options.room);
   const response = await stub.fetch(roomUpgradeRequest(options, shard));
   const ws = response.webSocket;
   if (response.status !== 101 || !ws) return { ok: false, code: CloseCode.internalError, reason: "room did not accept the link" };

@@ -10,8 +10,7 @@ import { withIdentity } from "../identity";
 import { log } from "../log";
 import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
-import { shardObjectName } from "../room/shard-protocol";
-import { policyFor } from "../room-policies";
+import { placeConnection } from "../room/shard-placement";
 import { isValidRoomName } from "../shared/room-name";
 import { checkApi } from "./api-auth";
 import { batchPublish } from "./batch-publish";
@@ -98,13 +97,8 @@ app.get("/rooms/:room", async (c) => {
     return refuseUpgrade(auth.code, auth.reason, protocol.chosen);
   }
   if (protocol.stomp) return bridgeStomp(c.env, room, protocol.chosen!, auth.grant);
-  // A sharded room spreads its connections over its shard objects (SPEC §8); the primary,
-  // named after the room itself, holds none and sequences for all of them.
-  const { shards } = policyFor(config.policies, room);
-  const shard = shards > 1 ? Math.floor(Math.random() * shards) : undefined;
-  const forwarded = withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant, shard });
-  const target = shard === undefined ? roomStub(c) : c.env.ROOMS.get(c.env.ROOMS.idFromName(shardObjectName(room, shard)));
-  return target.fetch(forwarded);
+  const { shard, stub } = placeConnection(c.env, config, room);
+  return stub.fetch(withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant, shard }));
 });
 
 app.post("/rooms/:room/messages", async (c) => {
