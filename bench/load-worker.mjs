@@ -1,26 +1,33 @@
 /**
  * @module load-worker
- * One load-generator child process (forked by bench/lib/load.mjs): holds a share of the
- * subscribers as `ws` clients, counts deliveries, records send→receive latency, and answers
- * the parent's commands over IPC. Commands carry an `id`; every reply echoes it.
- *   connect {group, url, count, subprotocol}   open sockets (bounded concurrency and timeout)
- *   expect  {group, runId, mode, messages, recordLatency}   start counting one scenario
- *   collect {group}                            stop counting, return counts and latencies
- *   close   {group}                            close the group's sockets (1000), terminate stragglers
- *   exit                                       terminate everything and exit
+ * One load-generator child process (forked by bench/lib/load.mjs with its index): holds a share
+ * of the clients as `ws` sockets from its own source address 127.0.0.(base + index), counts
+ * deliveries (every message inside a roomcast batch frame counts), records send→receive latency,
+ * publishes in the chat scenario, and answers the parent's commands over IPC. Commands carry an
+ * `id`; every reply echoes it.
+ *   connect {group, url, count, subprotocol, concurrency}   open sockets (bounded concurrency and timeout)
+ *   expect  {group, runId, mode, messages, ownMessages, recordLatency, checkOrder}   start counting
+ *   chat    {group, runId, mode, perClient, ratePerSecond}  every socket publishes perClient messages
+ *   collect {group}                                         stop counting, return counts and latencies
+ *   close   {group}                                         close the group's sockets (1000), terminate stragglers
+ *   exit                                                    terminate everything and exit
  * The worker exits by itself when the parent goes away.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import WebSocket from "ws";
-import { decodeFrame, nowMs } from "./lib/payload.mjs";
-import { CLOSE_TIMEOUT_MS, CONNECT_CONCURRENCY_PER_WORKER, CONNECT_TIMEOUT_MS, PROGRESS_INTERVAL_MS } from "./lib/options.mjs";
+import { decodeFrame, encodePayload, nowMs, publishFrame } from "./lib/payload.mjs";
+import { CLOSE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, LOCAL_ADDRESS_BASE, PROGRESS_INTERVAL_MS } from "./lib/options.mjs";
 
 const NORMAL_CLOSURE = 1000;
+const MS_PER_SECOND = 1000;
 /** Connection errors kept for the report (the rest are only counted). */
 const MAX_ERRORS_KEPT = 3;
 /** Compression costs CPU on both ends and cannot shrink 64-byte payloads: off for every target. */
 const PER_MESSAGE_DEFLATE = false;
+const workerIndex = Number(process.argv[2] ?? 0);
+const localAddress = `127.0.0.${LOCAL_ADDRESS_BASE + workerIndex}`;
 
-/** group name → { sockets: Set<WebSocket>, scenario } */
+/** group name → { sockets: Set<WebSocket>, scenario, unexpectedCloses } */
 const groups = new Map();
 
 function groupNamed(name) {
@@ -29,24 +36,29 @@ function groupNamed(name) {
   return group;
 }
 
+function onFrame(group, ws, data, isBinary) {
+  const scenario = group.scenario;
+  if (!scenario || isBinary) return;
+  const messages = decodeFrame(scenario.mode, data.toString());
+  if (messages.length === 0) return;
+  const at = nowMs();
+  for (const decoded of messages) {
+    if (decoded.runId !== scenario.runId) continue;
+    scenario.received++;
+    if (scenario.checkOrder && decoded.index <= ws.bench.lastIndex) scenario.outOfOrder++;
+    ws.bench.lastIndex = decoded.index;
+    if (scenario.firstAt === null) scenario.firstAt = at;
+    scenario.lastAt = at;
+    if (scenario.recordLatency) scenario.latencies.push(at - decoded.sentAtMs);
+  }
+  if (scenario.received >= scenario.expected) reportProgress(group, true);
+}
+
 function openSocket(group, url, subprotocol) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, subprotocol ? [subprotocol] : [], { perMessageDeflate: PER_MESSAGE_DEFLATE, handshakeTimeout: CONNECT_TIMEOUT_MS });
-    const state = { lastIndex: -1, received: 0, closing: false };
-    ws.on("message", (data, isBinary) => {
-      const scenario = group.scenario;
-      if (!scenario || isBinary) return;
-      const decoded = decodeFrame(scenario.mode, data.toString());
-      if (!decoded || decoded.runId !== scenario.runId) return;
-      const at = nowMs();
-      scenario.received++;
-      if (decoded.index <= state.lastIndex) scenario.outOfOrder++;
-      state.lastIndex = decoded.index;
-      if (scenario.firstAt === null) scenario.firstAt = at;
-      scenario.lastAt = at;
-      if (scenario.recordLatency) scenario.latencies.push(at - decoded.sentAtMs);
-      if (scenario.received === scenario.expected) reportProgress(group, true);
-    });
+    const ws = new WebSocket(url, subprotocol ? [subprotocol] : [], { perMessageDeflate: PER_MESSAGE_DEFLATE, handshakeTimeout: CONNECT_TIMEOUT_MS, localAddress });
+    ws.bench = { lastIndex: -1, closing: false };
+    ws.on("message", (data, isBinary) => onFrame(group, ws, data, isBinary));
     ws.once("open", () => {
       group.sockets.add(ws);
       resolve(ws);
@@ -54,13 +66,12 @@ function openSocket(group, url, subprotocol) {
     ws.once("error", (error) => reject(error));
     ws.once("close", () => {
       group.sockets.delete(ws);
-      if (!state.closing) group.unexpectedCloses++;
+      if (!ws.bench.closing) group.unexpectedCloses++;
     });
-    ws.closingState = state;
   });
 }
 
-async function connect({ group: name, url, count, subprotocol }) {
+async function connect({ group: name, url, count, subprotocol, concurrency }) {
   const group = groupNamed(name);
   let next = 0;
   let opened = 0;
@@ -74,23 +85,44 @@ async function connect({ group: name, url, count, subprotocol }) {
         opened++;
       } catch (error) {
         failed++;
-        if (errors.length < MAX_ERRORS_KEPT) errors.push(String(error?.message ?? error));
+        if (errors.length < MAX_ERRORS_KEPT) errors.push(String(error?.code ?? error?.message ?? error));
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY_PER_WORKER, count) }, lane));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
   return { opened, failed, errors };
 }
 
-function expect({ group: name, runId, mode, messages, recordLatency }) {
+function expect({ group: name, runId, mode, messages, ownMessages = 0, recordLatency, checkOrder }) {
   const group = groupNamed(name);
-  const expected = messages * group.sockets.size;
-  group.scenario = { runId, mode, expected, received: 0, outOfOrder: 0, firstAt: null, lastAt: null, recordLatency, latencies: [] };
-  for (const ws of group.sockets) ws.closingState.lastIndex = -1;
+  const expected = (messages - ownMessages) * group.sockets.size;
+  group.scenario = { runId, mode, expected, received: 0, outOfOrder: 0, firstAt: null, lastAt: null, recordLatency, checkOrder, latencies: [] };
+  for (const ws of group.sockets) ws.bench.lastIndex = -1;
   group.unexpectedCloses = 0;
   clearInterval(group.progressTimer);
   group.progressTimer = setInterval(() => reportProgress(group, false), PROGRESS_INTERVAL_MS);
   return { expected, sockets: group.sockets.size };
+}
+
+/** Chat: every socket of the group publishes `perClient` messages at `ratePerSecond`, each on its own random phase. */
+async function chat({ group: name, runId, mode, perClient, ratePerSecond }) {
+  const sockets = [...groupNamed(name).sockets];
+  const intervalMs = MS_PER_SECOND / ratePerSecond;
+  const start = nowMs();
+  const sends = sockets.flatMap((ws) => {
+    const phase = Math.random() * intervalMs;
+    return Array.from({ length: perClient }, (_, index) => ({ ws, index, at: start + phase + index * intervalMs }));
+  });
+  sends.sort((a, b) => a.at - b.at);
+  let sent = 0;
+  for (const { ws, index, at } of sends) {
+    const wait = at - nowMs();
+    if (wait > 0) await sleep(wait);
+    if (ws.readyState !== WebSocket.OPEN) continue;
+    ws.send(publishFrame(mode, encodePayload(runId, index, nowMs())));
+    sent++;
+  }
+  return { sent, planned: sends.length };
 }
 
 function reportProgress(group, done) {
@@ -116,7 +148,7 @@ async function close({ group: name }) {
   const sockets = [...group.sockets];
   const closed = Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once("close", resolve)))));
   for (const ws of sockets) {
-    ws.closingState.closing = true;
+    ws.bench.closing = true;
     ws.close(NORMAL_CLOSURE, "bench done");
   }
   let timer;
@@ -134,7 +166,7 @@ function exitNow() {
   process.exit(0);
 }
 
-const COMMANDS = { connect, expect, collect, close };
+const COMMANDS = { connect, expect, chat, collect, close };
 
 process.on("message", async (message) => {
   if (message?.cmd === "exit") return exitNow();

@@ -1,52 +1,45 @@
 /**
  * @module run
- * `npm run bench [-- --quick]`: fan-out benchmark of roomcast (raw and roomcast.v1) against a
- * bare Durable Object relay (bench/bare-relay). Starts both servers with `wrangler dev`,
- * measures memory per idle connection, warms up, then runs the rounds — targets alternate,
- * the order rotating every round — and prints medians side by side; results go to
- * bench/results/<timestamp>.json and latest.json. Every spawned process is killed at the end,
- * on error, on Ctrl-C, and when the whole run exceeds RUN_TIMEOUT_MS.
+ * `npm run bench [-- --quick | --scale]`: one run, one machine, one load generator. Starts
+ * roomcast (a snapshot of HEAD, with ROOM_POLICIES for batched and sharded rooms), the bare
+ * Durable Object relay and a partyserver relay (each `wrangler dev`, same workerd), a Node `ws`
+ * server and Bun's pub/sub; measures idle memory, then rounds of connect storm, fan-out burst,
+ * paced fan-out latency and chat per target — targets alternate, the order rotating every
+ * round — and prints medians and ratios to the bare relay; writes JSON, an SVG chart and
+ * Markdown tables under bench/results/. `--scale` runs only the sharded-room scale scenario.
+ * Every spawned process is killed at the end, on error, on Ctrl-C, and on the run timeout.
  */
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
-import { LoadPool, closePublisher, openPublisher, publishBurst, publishPaced } from "./lib/load.mjs";
-import {
-  MEMORY_SETTLE_MS,
-  MEMORY_WARM_CONNECTIONS,
-  QUIET_MS,
-  RUN_TIMEOUT_MS,
-  TARGETS,
-  WARMUP,
-  parseOptions,
-} from "./lib/options.mjs";
-import { createProgress, formatTable, machineInfo, roundRecord, sourceInfo, summarize, writeResults } from "./lib/report.mjs";
-import { cpuMs, findWorkerdPids, killAllServersNow, reloadCount, rssKiB, serverDefinitions, startServer, stopServer, waitReady } from "./lib/servers.mjs";
+import { measureMemory, rotate, runTarget } from "./lib/compare.mjs";
+import { LoadPool } from "./lib/load.mjs";
+import { QUICK_RUN_TIMEOUT_MS, RUN_TIMEOUT_MS, WARMUP, parseOptions } from "./lib/options.mjs";
+import { createProgress, machineInfo, writeResults } from "./lib/results.mjs";
+import { formatScale, runScale } from "./lib/scale.mjs";
+import { killAllServersNow, reloadCount, startServer, stopServer, waitReady } from "./lib/servers.mjs";
+import { snapshotHead, sourceInfo } from "./lib/source.mjs";
 import { round } from "./lib/stats.mjs";
+import { summarize } from "./lib/summary.mjs";
+import { renderChart } from "./lib/svg.mjs";
+import { formatMarkdown, formatTable } from "./lib/table.mjs";
+import { TARGETS, TARGET_KEYS, definitionsFor, serverDefinitions } from "./lib/targets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_DIR = join(ROOT, "bench/results");
 const MS_PER_SECOND = 1000;
-const US_PER_MS = 1000;
 const EXIT_FAILURE = 1;
 const EXIT_INTERRUPTED = 130;
-/** A measurement that a wrangler reload (src/ edited meanwhile) spoiled is repeated this often. */
+/** A measurement that a wrangler reload (--worktree, src/ edited meanwhile) spoiled is repeated this often. */
 const MAX_RELOAD_RETRIES = 2;
 
 const progress = createProgress();
 const servers = {};
 let pool = null;
-let reloadsSeen = 0;
+let snapshot = null;
+const ctx = { servers, progress, attempt: 0, stamp: Date.now().toString(36) };
 
-const modeOf = (target) => (target.subprotocol ? "v1" : "raw");
-const roomUrl = (target, room) => `ws://127.0.0.1:${servers[target.server].port}/rooms/${room}`;
-const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
-
-/**
- * Runs `measure()`; when the target's wrangler reloaded meanwhile (a watched file changed, every
- * socket dropped) waits for it and repeats, at most MAX_RELOAD_RETRIES times.
- */
+/** Runs `measure()`; when the target's server reloaded meanwhile, waits for it and repeats (bounded). */
 async function withReloadRetry(target, what, measure) {
   const server = servers[target.server];
   for (let attempt = 0; ; attempt++) {
@@ -61,153 +54,87 @@ async function withReloadRetry(target, what, measure) {
       if (outcome.error) throw outcome.error;
       return outcome.value;
     }
-    reloadsSeen++;
+    ctx.attempt++;
     if (attempt >= MAX_RELOAD_RETRIES) throw new Error(`${server.name} reloaded during ${what} ${attempt + 1} times (files it watches keep changing); run again later`);
     console.error(`\nbench: ${server.name} reloaded during ${what} (a watched source file changed); repeating it`);
     await waitReady(server);
   }
 }
 
-/** RSS growth of the serving (and proxy) workerd per idle connection, for every target. */
-async function measureMemory(options, stamp) {
-  const memory = {};
-  const publishers = [];
-  const groups = [];
-  for (const target of TARGETS) {
-    memory[target.key] = await withReloadRetry(target, `the ${target.label} memory measurement`, async () => {
-      progress.phase(`memory: ${target.label}, ${options.subscribers} idle connections`);
-      const room = `bench-mem-${target.key}-${stamp}-${reloadsSeen}`;
-      const url = roomUrl(target, room);
-      const pids = findWorkerdPids(servers[target.server]);
-      // The publisher instantiates the room object and the warm connections run the connect path
-      // once; both stay open, so nothing freed before the baseline can be reused by the N below.
-      publishers.push(await openPublisher(url, target.subprotocol));
-      groups.push(`warm-${room}`, room);
-      await pool.connect(`warm-${room}`, url, MEMORY_WARM_CONNECTIONS, target.subprotocol);
-      await sleep(MEMORY_SETTLE_MS);
-      const before = { serving: rssKiB(pids.serving), proxy: pids.proxy ? rssKiB(pids.proxy) : null };
-      await pool.connect(room, url, options.subscribers, target.subprotocol);
-      await sleep(MEMORY_SETTLE_MS);
-      const after = { serving: rssKiB(pids.serving), proxy: pids.proxy ? rssKiB(pids.proxy) : null };
-      return {
-        connections: options.subscribers,
-        servingPid: pids.serving,
-        servingRssKiB: { before: before.serving, after: after.serving },
-        servingKiBPerConnection: round((after.serving - before.serving) / options.subscribers),
-        proxyRssKiB: { before: before.proxy, after: after.proxy },
-        proxyKiBPerConnection: pids.proxy ? round((after.proxy - before.proxy) / options.subscribers) : null,
-      };
-    });
-  }
-  progress.phase("memory: closing idle connections");
-  for (const group of groups) await pool.close(group);
-  publishers.forEach(closePublisher);
-  return memory;
-}
-
-/** CPU used by the serving and proxy workerd while `scenario` ran, also per delivery. */
-async function runMeasured(pids, scenario) {
-  const snapshot = () => ({ serving: cpuMs(pids.serving), proxy: pids.proxy ? cpuMs(pids.proxy) : null });
-  const before = snapshot();
-  const result = await pool.runScenario(scenario);
-  const after = snapshot();
-  const perDelivery = (ms) => round((ms * US_PER_MS) / result.received);
-  result.cpu = {
-    servingMs: after.serving - before.serving,
-    servingUsPerDelivery: perDelivery(after.serving - before.serving),
-    proxyMs: pids.proxy ? after.proxy - before.proxy : null,
-    proxyUsPerDelivery: pids.proxy ? perDelivery(after.proxy - before.proxy) : null,
-  };
-  return result;
-}
-
-/** One target, one round: connect, throughput burst, paced latency run, disconnect. */
-async function runTarget(target, profile, roundLabel, stamp) {
-  const room = `bench-${target.key}-${roundLabel}-${stamp}-${reloadsSeen}`;
-  const url = roomUrl(target, room);
-  const mode = modeOf(target);
-  const group = room;
-  const prefix = `[${roundLabel}] ${target.label}:`;
-  progress.phase(`${prefix} connecting ${profile.subscribers} subscribers`);
-  const pids = findWorkerdPids(servers[target.server]);
-  const publisher = await openPublisher(url, target.subprotocol);
-  try {
-    await pool.connect(group, url, profile.subscribers, target.subprotocol);
-    await sleep(QUIET_MS);
-    progress.phase(`${prefix} throughput, deliveries`);
-    const throughput = await runMeasured(pids, {
-      group, runId: `${target.key}${roundLabel}t`, mode, messages: profile.throughputMessages, recordLatency: false,
-      send: () => publishBurst(publisher, mode, `${target.key}${roundLabel}t`, profile.throughputMessages),
-    });
-    await sleep(QUIET_MS);
-    const latencyMessages = Math.round((profile.latencyRatePerSecond * profile.latencyDurationMs) / MS_PER_SECOND);
-    progress.phase(`${prefix} latency at ${profile.latencyRatePerSecond} msg/s, deliveries`);
-    const latency = await runMeasured(pids, {
-      group, runId: `${target.key}${roundLabel}l`, mode, messages: latencyMessages, recordLatency: true,
-      send: () => publishPaced(publisher, mode, `${target.key}${roundLabel}l`, latencyMessages, profile.latencyRatePerSecond),
-    });
-    return roundRecord(throughput, latency);
-  } finally {
-    progress.phase(`${prefix} disconnecting`);
-    closePublisher(publisher);
-    await pool.close(group);
-  }
-}
-
-async function main() {
-  const options = parseOptions(process.argv.slice(2));
-  const startedAt = new Date().toISOString();
-  const loadAverageAtStart = loadavg().map((n) => round(n));
-  const stamp = Date.now().toString(36);
-  const definitions = serverDefinitions(ROOT);
-  progress.phase("starting roomcast and the bare relay (wrangler dev)…");
-  const started = await Promise.allSettled(definitions.map((definition) => startServer(definition, ROOT)));
+async function startServers(definitions, options) {
+  progress.phase(`starting ${definitions.map((d) => d.name).join(", ")}…`);
+  const started = await Promise.allSettled(definitions.map((definition) => startServer(definition, { viaProxy: options.viaProxy })));
   started.forEach((result, i) => result.status === "fulfilled" && (servers[definitions[i].name] = result.value));
   const failure = started.find((result) => result.status === "rejected");
   if (failure) throw failure.reason;
+}
 
-  pool = new LoadPool(options.workers, (received, expected) => progress.count(received, expected));
-  const memory = await measureMemory(options, stamp);
-  for (const target of TARGETS) await withReloadRetry(target, `the ${target.label} warm-up`, () => runTarget(target, WARMUP, "warmup", stamp));
+function serverRecords() {
+  return Object.fromEntries(Object.values(servers).map((s) => [s.name, { command: s.command, servingPid: s.pids.serving, clientsConnectTo: s.connectPort === s.port ? "public port" : "serving process's entry socket" }]));
+}
 
-  const rounds = Object.fromEntries(TARGETS.map((t) => [t.key, []]));
+async function compare(options, targets, startedAt) {
+  const memory = await measureMemory(ctx, targets);
+  for (const target of targets) await withReloadRetry(target, `the ${target.label} warm-up`, () => runTarget(ctx, target, WARMUP, "warmup"));
+  const rounds = Object.fromEntries(targets.map((t) => [t.key, []]));
   for (let r = 0; r < options.rounds; r++) {
     const label = `round${r + 1}of${options.rounds}`;
-    for (const target of rotate(TARGETS, r)) {
-      rounds[target.key].push(await withReloadRetry(target, `${label} of ${target.label}`, () => runTarget(target, options, label, stamp)));
+    for (const target of rotate(targets, r)) {
+      rounds[target.key].push(await withReloadRetry(target, `${label} of ${target.label}`, () => runTarget(ctx, target, options, label)));
     }
   }
   progress.done();
+  const summary = summarize(targets, rounds, memory, options);
+  console.log(formatTable(targets, summary, options));
+  const subtitle = `${startedAt.slice(0, 10)} · ${machineInfo(ROOT).cpus} cores · ${options.subscribers} subscribers · median of ${options.rounds} round(s)${options.quick ? " (--quick)" : ""}`;
+  return {
+    document: { summary, memory, rounds },
+    extras: { svg: renderChart(targets, summary, options, subtitle), md: `${formatMarkdown(targets, summary, options)}\n` },
+  };
+}
 
-  const summary = summarize(rounds, memory);
-  console.log(formatTable(summary, options));
+async function main() {
+  const options = parseOptions(process.argv.slice(2), TARGET_KEYS);
+  const startedAt = new Date().toISOString();
+  const loadAverageAtStart = loadavg().map((n) => round(n));
+  const targets = options.scale ? [] : TARGETS.filter((t) => !options.targets || options.targets.includes(t.key));
+  if (!options.worktree) snapshot = snapshotHead(ROOT);
+  const definitions = definitionsFor(options.scale ? [{ server: "roomcast" }] : targets, serverDefinitions(ROOT, snapshot?.dir ?? ROOT));
+  await startServers(definitions, options);
+  pool = new LoadPool(options.workers, (received, expected) => progress.count(received, expected));
+  Object.assign(ctx, { pool, options });
+
+  const result = options.scale ? await runScale(ctx) : await compare(options, targets, startedAt);
+  if (options.scale) {
+    progress.done();
+    console.log(formatScale(result.document.scale));
+  }
   const files = writeResults(RESULTS_DIR, {
     startedAt,
     finishedAt: new Date().toISOString(),
     options,
     machine: { ...machineInfo(ROOT), loadAverageAtStart },
-    source: sourceInfo(ROOT),
-    reloadsRepeated: reloadsSeen,
+    source: sourceInfo(ROOT, options.worktree),
     notes: [
-      "All processes (both wrangler dev servers with two workerd each, the load workers, the publisher) share this machine's CPUs.",
-      "Connections pass through wrangler's proxy workerd; memory per connection is the serving workerd's VmRSS growth, measured once per run after warm connections.",
-      "permessage-deflate is off for every client. Latency = receive time − send time on the shared clock (performance.timeOrigin + now()).",
+      "Every process (servers, load workers, publisher) shares this machine's CPUs; compare ratios within a run, not absolute figures across runs.",
+      "workerd targets: clients connect to the serving workerd's own entry socket, skipping wrangler's proxy workerd (--via-proxy goes through it), so every target is one hop.",
+      "Memory per connection is the serving process's VmRSS growth over idle connections; CPU per delivery is its user+system time ÷ deliveries (10 ms ticks).",
+      "permessage-deflate is off for every client and server. Latency = receive time − send time on the clock all local processes share.",
     ],
-    servers: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, { command: s.command }])),
-    summary,
-    memory,
-    rounds,
-  });
+    servers: serverRecords(),
+    ...result.document,
+  }, { prefix: options.scale ? "scale-" : "", extras: result.extras ?? {} });
   console.log(`results: ${files.map((f) => f.slice(ROOT.length + 1)).join(", ")}`);
 }
 
-/** Stops the load workers and both servers, once however often it is called. After a failure the server logs are kept. */
+/** Stops the load workers and every server, once however often it is called. After a failure the server logs are kept. */
 let cleaning = null;
 function cleanup({ failed = false } = {}) {
   cleaning ??= (async () => {
     await pool?.stop();
     const logs = await Promise.all(Object.values(servers).map((server) => stopServer(server, { keepLog: failed })));
     for (const log of logs.filter(Boolean)) console.error(`server log kept: ${log}`);
+    snapshot?.remove();
   })();
   return cleaning;
 }
@@ -216,6 +143,7 @@ let interrupted = false;
 process.on("exit", () => {
   pool?.killNow();
   killAllServersNow();
+  snapshot?.remove();
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {
@@ -226,13 +154,14 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     process.exit(EXIT_INTERRUPTED);
   });
 }
+const runTimeoutMs = process.argv.includes("--quick") ? QUICK_RUN_TIMEOUT_MS : RUN_TIMEOUT_MS;
 const runTimer = setTimeout(async () => {
   interrupted = true;
   progress.done();
-  console.error(`\nbench: the run took longer than ${RUN_TIMEOUT_MS / MS_PER_SECOND} s; stopping every process.`);
+  console.error(`\nbench: the run took longer than ${runTimeoutMs / MS_PER_SECOND} s; stopping every process.`);
   await cleanup({ failed: true });
   process.exit(EXIT_FAILURE);
-}, RUN_TIMEOUT_MS);
+}, runTimeoutMs);
 
 try {
   await main();

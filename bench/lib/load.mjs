@@ -1,9 +1,9 @@
 /**
  * @module load
  * The load generator's parent side: forks the load workers (bench/load-worker.mjs) that hold
- * the subscribers, runs the publisher (one `ws` client in this process), and runs one
- * scenario — burst (throughput) or paced (latency) — collecting deliveries, losses and
- * latencies from every worker. Every wait here is bounded by a named timeout.
+ * the clients, runs the fan-out publisher (one `ws` client in this process), and runs one
+ * scenario — burst (throughput), paced (latency) or chat (every client publishes) — collecting
+ * deliveries, losses and latencies from every worker. Every wait here is bounded by a named timeout.
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import WebSocket from "ws";
 import { encodePayload, nowMs, publishFrame } from "./payload.mjs";
 import {
   CONNECT_ALL_TIMEOUT_MS,
+  CONNECT_CONCURRENCY_PER_WORKER,
   CONNECT_TIMEOUT_MS,
   DELIVERY_IDLE_TIMEOUT_MS,
   SCENARIO_TIMEOUT_MS,
@@ -38,7 +39,7 @@ export class LoadPool {
   }
 
   forkWorker(index) {
-    const child = fork(WORKER_SCRIPT, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(WORKER_SCRIPT, [String(index)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (message) => {
       if (message?.event === "progress") {
         this.progress[index] = message.received;
@@ -86,14 +87,29 @@ export class LoadPool {
     return this.progress.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Opens `count` subscribers spread evenly over the workers; throws if any failed. */
-  async connect(group, url, count, subprotocol) {
+  /**
+   * Opens `count` clients spread evenly over the workers, `concurrency` at once per worker.
+   * Throws when any failed, unless `allowFailures`; returns opened/failed counts, a few errors and the elapsed time.
+   */
+  async connect(group, url, count, subprotocol, { concurrency = CONNECT_CONCURRENCY_PER_WORKER, allowFailures = false } = {}) {
     const shares = this.children.map((_, i) => Math.floor(count / this.children.length) + (i < count % this.children.length ? 1 : 0));
+    const startedAt = nowMs();
     const results = await Promise.all(
-      this.children.map((child, i) => (shares[i] > 0 ? this.request(child, { cmd: "connect", group, url, count: shares[i], subprotocol }, CONNECT_ALL_TIMEOUT_MS) : { opened: 0, failed: 0, errors: [] })),
+      this.children.map((child, i) => (shares[i] > 0 ? this.request(child, { cmd: "connect", group, url, count: shares[i], subprotocol, concurrency }, CONNECT_ALL_TIMEOUT_MS) : { opened: 0, failed: 0, errors: [] })),
     );
+    const elapsedMs = nowMs() - startedAt;
+    const opened = results.reduce((sum, r) => sum + r.opened, 0);
     const failed = results.reduce((sum, r) => sum + r.failed, 0);
-    if (failed > 0) throw new Error(`${failed} of ${count} subscribers failed to connect to ${url}: ${results.flatMap((r) => r.errors).join("; ")}`);
+    const errors = [...new Set(results.flatMap((r) => r.errors))];
+    if (failed > 0 && !allowFailures) throw new Error(`${failed} of ${count} clients failed to connect to ${url}: ${errors.join("; ")}`);
+    return { opened, failed, errors, elapsedMs };
+  }
+
+  /** Chat: every client of `group` publishes `perClient` messages at `ratePerSecond`; resolves once all are sent. */
+  async chat(group, runId, mode, perClient, ratePerSecond) {
+    const durationMs = (perClient * MS_PER_SECOND) / ratePerSecond;
+    const results = await this.all({ cmd: "chat", group, runId, mode, perClient, ratePerSecond }, durationMs + WORKER_REPLY_TIMEOUT_MS);
+    return { sent: results.reduce((sum, r) => sum + r.sent, 0), planned: results.reduce((sum, r) => sum + r.planned, 0) };
   }
 
   async close(group) {
@@ -102,12 +118,12 @@ export class LoadPool {
   }
 
   /**
-   * One scenario: every subscriber in `group` expects `messages` messages of run `runId`;
-   * `send()` publishes them. Resolves with deliveries, losses, elapsed time and sorted latencies.
+   * One scenario: every client in `group` expects `messages − ownMessages` messages of run
+   * `runId` (in chat a client does not get its own); `send()` publishes them. Resolves with deliveries, losses, elapsed time and sorted latencies.
    */
-  async runScenario({ group, runId, mode, messages, recordLatency, send }) {
+  async runScenario({ group, runId, mode, messages, ownMessages = 0, recordLatency, checkOrder = true, send }) {
     this.progress.fill(0);
-    const armed = await this.all({ cmd: "expect", group, runId, mode, messages, recordLatency });
+    const armed = await this.all({ cmd: "expect", group, runId, mode, messages, ownMessages, recordLatency, checkOrder });
     this.expected = armed.reduce((sum, r) => sum + r.expected, 0);
     const startedAt = nowMs();
     await send();

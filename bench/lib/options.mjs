@@ -1,96 +1,140 @@
 /**
  * @module options
- * Benchmark profiles (full / `--quick`), command-line parsing and every tunable constant of
- * `npm run bench` in one place. Times are in milliseconds unless a name says otherwise.
+ * Benchmark profiles (full, `--quick`, `--scale`), command-line parsing and every tunable
+ * constant of `npm run bench` in one place. Times are in milliseconds unless a name says otherwise.
  */
 
-/** The full profile: what `npm run bench` runs (the issue's figures; ~3–4 minutes). */
+/** The full profile: what `npm run bench` runs (~15 minutes on 2 cores). */
 export const FULL_PROFILE = Object.freeze({
   subscribers: 500,
   throughputMessages: 200,
-  latencyRatePerSecond: 40,
-  latencyDurationMs: 5_000,
+  /** Fan-out latency runs: the issue's rate (saturates this machine), then one that does not. */
+  latencyRatesPerSecond: [40, 10],
+  latencyDurationMs: 4_000,
+  chatClients: 50,
+  chatRatePerSecond: 2,
+  chatDurationMs: 4_000,
+  /** Idle connections added per memory step; one step per round, never closed in between. */
+  memoryConnections: 500,
   rounds: 3,
 });
 
-/** `--quick`: a smoke run under a minute. */
+/** `--quick`: every target once, small rooms, short runs (under 2 minutes). */
 export const QUICK_PROFILE = Object.freeze({
   subscribers: 100,
   throughputMessages: 50,
-  latencyRatePerSecond: 40,
-  latencyDurationMs: 2_000,
+  latencyRatesPerSecond: [40, 10],
+  latencyDurationMs: 1_000,
+  chatClients: 20,
+  chatRatePerSecond: 2,
+  chatDurationMs: 1_500,
+  memoryConnections: 100,
   rounds: 1,
 });
 
+/** `--scale`: one sharded roomcast room, as many connections as the serving process may hold. */
+export const SCALE_PROFILE = Object.freeze({
+  shards: 8,
+  /** Connections attempted at most (the serving workerd's open-files limit usually stops it first). */
+  maxConnections: 19_900,
+  /** Connections opened per step, between RSS readings. */
+  stepConnections: 2_500,
+  /** HTTP publishes to the full room, each counted at every client. */
+  publishes: 5,
+  workers: 8,
+});
+
+/** Warm-up before the measured rounds: a few subscribers and messages per target, discarded. */
+export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatesPerSecond: [40], latencyDurationMs: 500, chatClients: 0 });
+
 /** roomcast's per-connection rate limit during the run (default 50/s would drop the publisher's frames). */
 export const PUBLISHER_RATE_LIMIT_PER_SECOND = 1_000_000;
+/** Room-name patterns the gateway is started with (SPEC §8), matched by the targets' room prefixes. */
+export const BATCH_MS = 20;
+export const BENCH_SHARDS = 4;
+export const ROOM_POLICIES = [
+  { match: "batch-*", batchMs: BATCH_MS },
+  { match: "shard-*", shards: BENCH_SHARDS },
+  { match: "scale-*", shards: SCALE_PROFILE.shards, maxConnections: 100_000 },
+];
 /** Bytes of every published payload (timestamp + ids, padded). */
 export const PAYLOAD_BYTES = 64;
-/** Child processes holding the subscribers (the machine has 2 cores; all processes share them). */
+/** Child processes holding the clients (the machine has 2 cores; all processes share them). */
 export const DEFAULT_LOAD_WORKERS = 4;
-/** Sockets one load worker opens at once while connecting. */
+/** Sockets one load worker opens at once: normal connects, and the connect storm. */
 export const CONNECT_CONCURRENCY_PER_WORKER = 25;
-/** Connections opened (and kept open) before the memory baseline so lazy code paths are warm. */
+export const STORM_CONCURRENCY_PER_WORKER = 50;
+/** Load worker i connects from 127.0.0.(base + i): each source address has its own ~28,000 ports. */
+export const LOCAL_ADDRESS_BASE = 2;
+/** Connections opened (and kept open) per target before the memory baseline so lazy code paths are warm. */
 export const MEMORY_WARM_CONNECTIONS = 20;
 /** Idle wait after connecting before RSS is read, so the server has settled. */
 export const MEMORY_SETTLE_MS = 2_000;
-/** Warm-up before the measured rounds: a few subscribers and messages per target, discarded. */
-export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatePerSecond: 40, latencyDurationMs: 500 });
+export const QUICK_MEMORY_SETTLE_MS = 1_000;
 /** Pause between connecting and publishing, and between scenarios. */
 export const QUIET_MS = 300;
 
 /** One socket's handshake must finish within this. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** Connecting all subscribers of one run must finish within this. */
-export const CONNECT_ALL_TIMEOUT_MS = 60_000;
+/** Connecting all clients of one step must finish within this. */
+export const CONNECT_ALL_TIMEOUT_MS = 120_000;
 /** A scenario stops waiting once no delivery arrived for this long (the rest count as lost). */
 export const DELIVERY_IDLE_TIMEOUT_MS = 5_000;
 /** Hard ceiling for one scenario's deliveries; reaching it with nothing delivered fails the run. */
 export const SCENARIO_TIMEOUT_MS = 90_000;
-/** Closing every socket of one run must finish within this (stragglers are terminated). */
+/** Closing every socket of one group must finish within this (stragglers are terminated). */
 export const CLOSE_TIMEOUT_MS = 10_000;
-/** A load worker must answer any command within this. */
+/** A load worker must answer any command within this (plus the command's own duration). */
 export const WORKER_REPLY_TIMEOUT_MS = 15_000;
 /** Worker progress reports while a scenario runs. */
 export const PROGRESS_INTERVAL_MS = 250;
 /** How often bounded wait loops (deliveries, process exits) look again. */
 export const WAIT_POLL_MS = 50;
 
-/** A wrangler dev server must answer HTTP within this after spawning. */
-export const SERVER_READY_TIMEOUT_MS = 90_000;
-/** Readiness poll interval, and the timeout of one poll request. */
+/** A server must accept a WebSocket within this after spawning. */
+export const SERVER_READY_TIMEOUT_MS = 120_000;
+/** Readiness poll interval, and the timeout of one probe. */
 export const READY_POLL_INTERVAL_MS = 300;
-export const READY_POLL_REQUEST_TIMEOUT_MS = 2_000;
+export const READY_PROBE_TIMEOUT_MS = 2_000;
 /** After SIGTERM to a server's process group, SIGKILL follows after this. */
 export const KILL_GRACE_MS = 3_000;
 /** The whole run is aborted (and every process killed) after this. */
-export const RUN_TIMEOUT_MS = 10 * 60_000;
+export const RUN_TIMEOUT_MS = 40 * 60_000;
+export const QUICK_RUN_TIMEOUT_MS = 5 * 60_000;
+/** File descriptors the scale run leaves free in the serving workerd (HTTP publishes, storage, logs). */
+export const SCALE_FD_RESERVE = 60;
 
-/** Goals from the issue, reported (never enforced): raw vs the bare relay. */
-export const GOAL_MIN_THROUGHPUT_RATIO = 0.9;
-export const GOAL_MAX_P99_RATIO = 1.2;
-/** A note is printed when the latency scenario offers more than this share of a target's measured throughput. */
+/** Goals from the issue, reported (never enforced). */
+export const GOALS = Object.freeze({
+  rawVsBareFanout: 0.9,
+  v1VsBareFanout: 0.8,
+  batchVsBareMessages: 3,
+  rawVsPartyserverFanout: 1.3,
+  rawVsBareP99: 1.2,
+  rawVsBareIdleMemory: 1.1,
+});
+/** A note is printed when a latency run offers more than this share of a target's measured throughput. */
 export const SATURATION_WARNING_FRACTION = 0.8;
 
-/** The targets, in the order the table prints them. `server` names the process serving them. */
-export const TARGETS = Object.freeze([
-  { key: "raw", label: "roomcast raw", server: "roomcast", subprotocol: undefined },
-  { key: "v1", label: "roomcast v1", server: "roomcast", subprotocol: "roomcast.v1" },
-  { key: "bare", label: "bare relay", server: "bare", subprotocol: undefined },
-]);
-
-const USAGE = `usage: npm run bench [-- --quick] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--workers N]
-  --quick          ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under a minute)
+const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--low-rate N]
+                     [--targets a,b,…] [--workers N] [--worktree] [--via-proxy] [--connections N]
+  --quick          every target once: ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under 2 minutes)
+  --scale          only the scale scenario: one ${SCALE_PROFILE.shards}-shard room, connections until the serving process's file limit
   --rounds N       measured rounds; targets alternate within each round (default ${FULL_PROFILE.rounds})
-  --subscribers N  subscribers in the room (default ${FULL_PROFILE.subscribers})
-  --messages N     messages in the throughput scenario (default ${FULL_PROFILE.throughputMessages})
-  --rate N         messages/s in the latency scenario (default ${FULL_PROFILE.latencyRatePerSecond})
-  --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS})`;
+  --subscribers N  subscribers in the fan-out room (default ${FULL_PROFILE.subscribers})
+  --messages N     messages in the throughput burst (default ${FULL_PROFILE.throughputMessages})
+  --rate N         fan-out latency rate, msg/s (default ${FULL_PROFILE.latencyRatesPerSecond[0]}); --low-rate N the second one (default ${FULL_PROFILE.latencyRatesPerSecond[1]})
+  --targets list   a subset of target keys (the bare relay is always added)
+  --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS}, ${SCALE_PROFILE.workers} with --scale)
+  --worktree       serve roomcast from the working tree (reloads on edits) instead of a snapshot of HEAD
+  --via-proxy      connect through wrangler's proxy workerd instead of straight to the serving workerd
+  --connections N  --scale: most connections to attempt (default ${SCALE_PROFILE.maxConnections})`;
 
-/** Most subscribers one run may ask for: the process file limit is 20,000 open files. */
-const MAX_SUBSCRIBERS = 5_000;
+/** Most subscribers a comparison run may ask for (memory steps hold rounds × N per target). */
+const MAX_SUBSCRIBERS = 2_000;
+const MAX_SCALE_CONNECTIONS = 60_000;
 const MAX_ROUNDS = 20;
-const MAX_WORKERS = 16;
+const MAX_WORKERS = 32;
 const MAX_MESSAGES = 100_000;
 const MAX_RATE_PER_SECOND = 1_000;
 
@@ -101,20 +145,37 @@ function positiveInt(flag, value, max) {
 }
 
 /** Parses `process.argv.slice(2)` into the options of one run; throws with usage on bad input. */
-export function parseOptions(argv) {
+export function parseOptions(argv, targetKeys) {
   const quick = argv.includes("--quick");
-  const options = { ...(quick ? QUICK_PROFILE : FULL_PROFILE), quick, workers: DEFAULT_LOAD_WORKERS };
+  const scale = argv.includes("--scale");
+  if (quick && scale) throw new Error(`--quick and --scale do not go together\n${USAGE}`);
+  const options = {
+    ...(quick ? QUICK_PROFILE : FULL_PROFILE),
+    latencyRatesPerSecond: [...(quick ? QUICK_PROFILE : FULL_PROFILE).latencyRatesPerSecond],
+    quick, scale, worktree: false, viaProxy: false, targets: null,
+    workers: scale ? SCALE_PROFILE.workers : DEFAULT_LOAD_WORKERS,
+    scaleConnections: SCALE_PROFILE.maxConnections,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === "--quick") continue;
+    if (flag === "--quick" || flag === "--scale") continue;
+    if (flag === "--worktree") { options.worktree = true; continue; }
+    if (flag === "--via-proxy") { options.viaProxy = true; continue; }
     if (flag === "--help" || flag === "-h") throw new Error(USAGE);
     const value = argv[++i];
     if (flag === "--rounds") options.rounds = positiveInt(flag, value, MAX_ROUNDS);
-    else if (flag === "--subscribers") options.subscribers = positiveInt(flag, value, MAX_SUBSCRIBERS);
+    else if (flag === "--subscribers") options.subscribers = options.memoryConnections = positiveInt(flag, value, MAX_SUBSCRIBERS);
     else if (flag === "--messages") options.throughputMessages = positiveInt(flag, value, MAX_MESSAGES);
-    else if (flag === "--rate") options.latencyRatePerSecond = positiveInt(flag, value, MAX_RATE_PER_SECOND);
+    else if (flag === "--rate") options.latencyRatesPerSecond[0] = positiveInt(flag, value, MAX_RATE_PER_SECOND);
+    else if (flag === "--low-rate") options.latencyRatesPerSecond[1] = positiveInt(flag, value, MAX_RATE_PER_SECOND);
     else if (flag === "--workers") options.workers = positiveInt(flag, value, MAX_WORKERS);
-    else throw new Error(`unknown option ${flag}\n${USAGE}`);
+    else if (flag === "--connections") options.scaleConnections = positiveInt(flag, value, MAX_SCALE_CONNECTIONS);
+    else if (flag === "--targets") {
+      const keys = String(value ?? "").split(",").filter(Boolean);
+      const unknown = keys.find((key) => !targetKeys.includes(key));
+      if (unknown || keys.length === 0) throw new Error(`--targets takes keys from ${targetKeys.join(",")} (got ${value})`);
+      options.targets = [...new Set([...keys, "bare"])];
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   return options;
 }

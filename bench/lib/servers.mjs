@@ -1,58 +1,26 @@
 /**
  * @module servers
- * Starts the two servers under test with `npx wrangler dev` (each in its own process group,
- * so every descendant — node, esbuild, both workerd processes — dies with one signal), waits
- * for readiness, finds the workerd process that runs the worker, and reads its RSS.
- * wrangler dev runs two workerd processes: a proxy on the public port, and the one that runs
- * the worker and its Durable Objects ("serving"); connections pass through both.
+ * Starts the servers under test, each in its own process group (so every descendant — npx,
+ * node, esbuild, both workerd — dies with one signal), waits until each accepts a WebSocket,
+ * and finds where clients connect and which process serves them. For `wrangler dev` servers
+ * clients go straight to the serving workerd's entry socket (found by probing its listening
+ * ports), skipping wrangler's proxy workerd, so every target — workerd, Node, Bun — is one hop.
  */
 import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KILL_GRACE_MS, READY_POLL_INTERVAL_MS, PUBLISHER_RATE_LIMIT_PER_SECOND, READY_POLL_REQUEST_TIMEOUT_MS, SERVER_READY_TIMEOUT_MS, WAIT_POLL_MS } from "./options.mjs";
+import WebSocket from "ws";
+import { KILL_GRACE_MS, READY_POLL_INTERVAL_MS, READY_PROBE_TIMEOUT_MS, SERVER_READY_TIMEOUT_MS, WAIT_POLL_MS } from "./options.mjs";
+import { findWorkerdPids, listeningPorts } from "./procfs.mjs";
 
-/** Lines of a server's log shown when it fails to start. */
+/** Lines of a server's log shown when it fails. */
 const LOG_TAIL_LINES = 30;
-const HTTP_OK = 200;
-const HTTP_NOT_FOUND = 404;
-const VMRSS_FIELD = "VmRSS:";
-/** Linux reports /proc/PID/stat CPU times in USER_HZ ticks, 100 per second on every supported architecture. */
-const CLOCK_TICKS_PER_SECOND = 100;
-const MS_PER_SECOND = 1000;
-/** Fields of /proc/PID/stat after the command name: utime and stime are fields 14 and 15, i.e. 11 and 12 here. */
-const STAT_UTIME_AFTER_COMM = 11;
-const STAT_STIME_AFTER_COMM = 12;
 /** What wrangler logs when a watched source file changed and it restarts the worker. */
 const RELOAD_LOG_LINE = "Reloading local server";
-
-/** The servers of one run: the gateway (`roomcast`) and the baseline (`bare`). */
-export function serverDefinitions(root) {
-  return [
-    {
-      name: "roomcast",
-      args: (port, inspector, persistTo) => [
-        "wrangler", "dev", "--port", port, "--inspector-port", inspector,
-        "--var", "AUTH_MODE:open", "--var", `RATE_LIMIT_MESSAGES_PER_SECOND:${PUBLISHER_RATE_LIMIT_PER_SECOND}`,
-        // hundreds of connections from one address in seconds: the per-IP upgrade limit (429) is for floods
-        "--var", "CONNECT_RATE_LIMIT:off", "--persist-to", persistTo,
-      ],
-      readyPath: "/healthz",
-      isReady: (status) => status === HTTP_OK,
-    },
-    {
-      name: "bare",
-      args: (port, inspector, persistTo) => [
-        "wrangler", "dev", "-c", join(root, "bench/bare-relay/wrangler.toml"), "--port", port, "--inspector-port", inspector,
-        "--persist-to", persistTo,
-      ],
-      readyPath: "/",
-      isReady: (status) => status === HTTP_OK || status === HTTP_NOT_FOUND,
-    },
-  ];
-}
+const PROBE_ROOM = "bench-probe";
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
@@ -66,24 +34,41 @@ export function freePort() {
   });
 }
 
+/** Resolves true once a WebSocket to `url` opens within READY_PROBE_TIMEOUT_MS, false otherwise. */
+export function probeWebSocket(url) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { handshakeTimeout: READY_PROBE_TIMEOUT_MS, perMessageDeflate: false });
+    const timer = setTimeout(() => finish(false), READY_PROBE_TIMEOUT_MS);
+    function finish(ok) {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on("error", () => {});
+      ws.terminate();
+      resolve(ok);
+    }
+    ws.once("open", () => finish(true));
+    ws.once("error", () => finish(false));
+  });
+}
+
 /** Every server started in this process, so an exit handler can kill what is left. */
 const running = new Set();
 
-/** Spawns one server and resolves once it answers HTTP; throws (after killing it) on failure. */
-export async function startServer(definition, root) {
+/** Spawns one server and resolves once clients can connect; throws (after killing it) on failure. */
+export async function startServer(definition, { viaProxy }) {
   const [port, inspector] = [await freePort(), await freePort()];
   const workDir = mkdtempSync(join(tmpdir(), `roomcast-bench-${definition.name}-`));
-  const logFile = join(workDir, "wrangler.log");
+  const logFile = join(workDir, "server.log");
   const logFd = openSync(logFile, "a");
-  const args = definition.args(String(port), String(inspector), join(workDir, "state"));
-  const child = spawn("npx", args, {
-    cwd: root,
+  const [file, ...args] = definition.kind === "wrangler" ? ["npx", ...definition.args(String(port), String(inspector), join(workDir, "state"))] : definition.command(String(port));
+  const child = spawn(file, args, {
+    cwd: definition.cwd,
     detached: true,
     stdio: ["ignore", logFd, logFd],
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
   });
   closeSync(logFd);
-  const server = { name: definition.name, definition, port, child, workDir, logFile, command: `npx ${args.join(" ")}`, exited: false };
+  const server = { name: definition.name, definition, port, child, workDir, logFile, command: [file, ...args].join(" "), exited: false, viaProxy };
   child.once("exit", () => (server.exited = true));
   running.add(server);
   try {
@@ -95,23 +80,37 @@ export async function startServer(definition, root) {
   return server;
 }
 
-/** Resolves once the server answers its readiness probe (also used after a reload). */
+/** Resolves once the server accepts a WebSocket, then finds its serving PID and connect port (also after a reload). */
 export async function waitReady(server) {
-  const { definition } = server;
+  const url = `ws://127.0.0.1:${server.port}${server.definition.roomPath(PROBE_ROOM)}`;
   const deadline = Date.now() + SERVER_READY_TIMEOUT_MS;
-  const url = `http://127.0.0.1:${server.port}${definition.readyPath}`;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (server.exited) throw new Error(`${server.name} server exited during start-up:\n${logTail(server)}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(READY_POLL_REQUEST_TIMEOUT_MS) });
-      await response.arrayBuffer();
-      if (definition.isReady(response.status)) return;
-    } catch {
-      // not listening yet
-    }
+    if (await probeWebSocket(url)) break;
+    if (Date.now() > deadline) throw new Error(`${server.name} server accepted no WebSocket within ${SERVER_READY_TIMEOUT_MS} ms (${url}):\n${logTail(server)}`);
     await sleep(READY_POLL_INTERVAL_MS);
   }
-  throw new Error(`${server.name} server not ready after ${SERVER_READY_TIMEOUT_MS} ms (${url}):\n${logTail(server)}`);
+  if (server.definition.kind !== "wrangler") {
+    server.pids = { serving: server.child.pid, proxy: null };
+    server.connectPort = server.port;
+    return;
+  }
+  server.pids = findWorkerdPids(server.child.pid, server.port, server.name);
+  server.connectPort = server.viaProxy ? server.port : await entryPort(server);
+}
+
+/** The serving workerd's own entry socket: the listening port that accepts the probe WebSocket. */
+async function entryPort(server) {
+  const ports = listeningPorts(server.pids.serving);
+  for (const port of ports) {
+    if (await probeWebSocket(`ws://127.0.0.1:${port}${server.definition.roomPath(PROBE_ROOM)}`)) return port;
+  }
+  throw new Error(`${server.name}: none of the serving workerd's ports [${ports}] accepts a WebSocket (use --via-proxy)`);
+}
+
+/** Where a target's clients connect for `room`. */
+export function roomUrl(server, room) {
+  return `ws://127.0.0.1:${server.connectPort}${server.definition.roomPath(room)}`;
 }
 
 function logTail(server) {
@@ -124,6 +123,7 @@ function logTail(server) {
 
 /** How often wrangler restarted the worker because a watched file changed. */
 export function reloadCount(server) {
+  if (server.definition.kind !== "wrangler") return 0;
   try {
     return readFileSync(server.logFile, "utf8").split(RELOAD_LOG_LINE).length - 1;
   } catch {
@@ -136,7 +136,7 @@ export function reloadCount(server) {
  * except the log when `keepLog` (returns the log's path then).
  */
 export async function stopServer(server, { keepLog = false } = {}) {
-  if (!running.has(server)) return;
+  if (!running.has(server)) return null;
   signalGroup(server, "SIGTERM");
   const deadline = Date.now() + KILL_GRACE_MS;
   while (!server.exited && Date.now() < deadline) await sleep(WAIT_POLL_MS);
@@ -173,51 +173,4 @@ export function killAllServersNow() {
     rmSync(server.workDir, { recursive: true, force: true });
   }
   running.clear();
-}
-
-function readProcStat(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = stat.lastIndexOf(")");
-    const comm = stat.slice(stat.indexOf("(") + 1, close);
-    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
-    return { pid, comm, ppid };
-  } catch {
-    return null; // exited meanwhile
-  }
-}
-
-/** The workerd processes below the server's wrangler: `{ serving, proxy }` PIDs (proxy may be null). */
-export function findWorkerdPids(server) {
-  const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number).map(readProcStat).filter(Boolean);
-  const children = new Map();
-  for (const proc of all) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
-  const workerds = [];
-  const stack = [server.child.pid];
-  while (stack.length > 0) {
-    for (const child of children.get(stack.pop()) ?? []) {
-      if (child.comm === "workerd") workerds.push(child.pid);
-      stack.push(child.pid);
-    }
-  }
-  const publicEntry = `entry=127.0.0.1:${server.port}`;
-  const isProxy = (pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(publicEntry);
-  const serving = workerds.filter((pid) => !isProxy(pid));
-  if (serving.length !== 1) throw new Error(`${server.name}: expected one serving workerd below PID ${server.child.pid}, found [${serving}] of [${workerds}]`);
-  return { serving: serving[0], proxy: workerds.find(isProxy) ?? null };
-}
-
-/** Resident set size of `pid` in KiB (/proc/PID/status VmRSS). */
-export function rssKiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(VMRSS_FIELD));
-  if (!line) throw new Error(`no VmRSS for PID ${pid}`);
-  return Number(line.split(/\s+/)[1]);
-}
-
-/** CPU time (user + system) `pid` has used so far, in milliseconds (10 ms resolution). */
-export function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[STAT_UTIME_AFTER_COMM]) + Number(fields[STAT_STIME_AFTER_COMM]);
-  return (ticks * MS_PER_SECOND) / CLOCK_TICKS_PER_SECOND;
 }

@@ -1,0 +1,139 @@
+/**
+ * @module summary
+ * Turns measured scenarios into what results keep: one record per scenario and round (latency
+ * arrays reduced to percentiles), then medians over rounds per target, ratios against the bare
+ * relay, and the issue's goal ratios (reported, never enforced).
+ */
+import { BASELINE_KEY } from "./targets.mjs";
+import { GOALS, SATURATION_WARNING_FRACTION } from "./options.mjs";
+import { median, percentile, ratio, round } from "./stats.mjs";
+
+const P50 = 50;
+const P90 = 90;
+const P99 = 99;
+const MS_DECIMALS = 3;
+const RATIO_DECIMALS = 3;
+const FIGURE_DECIMALS = 2;
+const WHOLE = 0;
+const MS_PER_SECOND = 1000;
+const PERCENT = 100;
+
+/** What one round keeps of a scenario run by LoadPool.runScenario (latencies become percentiles). */
+export function scenarioRecord(result) {
+  const samples = result.latencies;
+  return {
+    deliveriesPerSecond: round(result.deliveriesPerSecond, WHOLE),
+    elapsedMs: round(result.elapsedMs),
+    expected: result.expected,
+    received: result.received,
+    lost: result.lost,
+    outOfOrder: result.outOfOrder,
+    unexpectedCloses: result.unexpectedCloses,
+    outcome: result.outcome,
+    ...(samples.length > 0
+      ? {
+          p50Ms: round(percentile(samples, P50), MS_DECIMALS),
+          p90Ms: round(percentile(samples, P90), MS_DECIMALS),
+          p99Ms: round(percentile(samples, P99), MS_DECIMALS),
+          maxMs: round(samples[samples.length - 1], MS_DECIMALS),
+          samples: samples.length,
+        }
+      : {}),
+    cpu: result.cpu,
+  };
+}
+
+/** The connect storm of one round: N clients to a fresh room, many at once. */
+export function stormRecord(connect) {
+  return { connections: connect.opened, elapsedMs: round(connect.elapsedMs), connectionsPerSecond: round((connect.opened * MS_PER_SECOND) / connect.elapsedMs, WHOLE) };
+}
+
+const med = (values, digits) => round(median(values), digits);
+const sum = (values) => values.reduce((total, v) => total + (v ?? 0), 0);
+
+/** Share of the serving process's CPU its busiest thread used (1 = everything on one thread). */
+function busiestThreadShare(cpu) {
+  const threads = cpu?.threads ?? [];
+  const total = sum(threads.map((t) => t.ms));
+  return total > 0 ? threads[0].ms / total : null;
+}
+
+function targetFigures(target, rounds, memory, rates) {
+  const all = (pick) => rounds.map(pick);
+  const latency = Object.fromEntries(rates.map((rate) => [rate, {
+    p50Ms: med(all((r) => r.latency[rate]?.p50Ms), MS_DECIMALS),
+    p99Ms: med(all((r) => r.latency[rate]?.p99Ms), MS_DECIMALS),
+  }]));
+  const scenarios = rounds.flatMap((r) => [r.throughput, ...Object.values(r.latency), ...(r.chat ? [r.chat] : [])]);
+  return {
+    label: target.label,
+    fanoutDeliveriesPerSecond: med(all((r) => r.throughput.deliveriesPerSecond), WHOLE),
+    servingCpuUsPerDelivery: med(all((r) => r.throughput.cpu?.servingUsPerDelivery), FIGURE_DECIMALS),
+    proxyCpuUsPerDelivery: med(all((r) => r.throughput.cpu?.proxyUsPerDelivery), FIGURE_DECIMALS),
+    busiestThreadShare: med(all((r) => busiestThreadShare(r.throughput.cpu)), RATIO_DECIMALS),
+    latency,
+    connectsPerSecond: med(all((r) => r.storm.connectionsPerSecond), WHOLE),
+    chat: {
+      deliveriesPerSecond: med(all((r) => r.chat?.deliveriesPerSecond), WHOLE),
+      p50Ms: med(all((r) => r.chat?.p50Ms), MS_DECIMALS),
+      p99Ms: med(all((r) => r.chat?.p99Ms), MS_DECIMALS),
+    },
+    kibPerConnection: med((memory?.steps ?? []).map((s) => s.kibPerConnection), FIGURE_DECIMALS),
+    lostDeliveries: sum(scenarios.map((s) => s.lost)),
+    outOfOrder: sum(scenarios.map((s) => s.outOfOrder)),
+    unexpectedCloses: sum(scenarios.map((s) => s.unexpectedCloses)),
+  };
+}
+
+const vs = (a, b) => round(ratio(a, b), RATIO_DECIMALS);
+
+/** Medians per target, ratios against the bare relay, and the goals. */
+export function summarize(targets, roundsByTarget, memoryByTarget, options) {
+  const rates = options.latencyRatesPerSecond;
+  const figures = Object.fromEntries(targets.map((t) => [t.key, targetFigures(t, roundsByTarget[t.key], memoryByTarget[t.key], rates)]));
+  const bare = figures[BASELINE_KEY];
+  for (const f of Object.values(figures)) {
+    f.vsBare = {
+      fanoutDeliveries: vs(f.fanoutDeliveriesPerSecond, bare.fanoutDeliveriesPerSecond),
+      cpuPerDelivery: vs(f.servingCpuUsPerDelivery, bare.servingCpuUsPerDelivery),
+      ...Object.fromEntries(rates.map((rate) => [`p99At${rate}`, vs(f.latency[rate].p99Ms, bare.latency[rate].p99Ms)])),
+      connectsPerSecond: vs(f.connectsPerSecond, bare.connectsPerSecond),
+      chatP99: vs(f.chat.p99Ms, bare.chat.p99Ms),
+      idleMemory: vs(f.kibPerConnection, bare.kibPerConnection),
+    };
+  }
+  return { targets: figures, goals: goals(figures, options) };
+}
+
+/** Says whether `rate` × `n` deliveries/s saturated raw or bare (over the warning share of what each delivered in the burst). */
+function saturationNote(f, n, rate) {
+  const offered = n * rate;
+  const over = ["raw", BASELINE_KEY].filter((key) => f[key]?.fanoutDeliveriesPerSecond && offered > SATURATION_WARNING_FRACTION * f[key].fanoutDeliveriesPerSecond);
+  return over.length > 0
+    ? `saturating: ${offered.toLocaleString("en-US")} deliveries/s offered is over ${SATURATION_WARNING_FRACTION * PERCENT}% of what ${over.join(" and ")} delivered in the burst, so the p99 is queueing`
+    : `not saturating: ${offered.toLocaleString("en-US")} deliveries/s offered`;
+}
+
+function goal(id, want, value, threshold, direction, note) {
+  const met = value === null || value === undefined ? null : direction === "min" ? value >= threshold : value <= threshold;
+  return { id, want, ratio: value ?? null, goal: threshold, met, ...(note ? { note } : {}) };
+}
+
+/** The issue's goal ratios; a goal whose targets were not run has ratio null and met null. */
+function goals(f, options) {
+  const [rate, lowRate] = options.latencyRatesPerSecond;
+  const n = options.subscribers;
+  const get = (key, pick) => (f[key] ? pick(f[key]) : null);
+  const list = [
+    goal("rawVsBareFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsBareFanout}× bare`, get("raw", (t) => t.vsBare.fanoutDeliveries), GOALS.rawVsBareFanout, "min"),
+    goal("v1VsBareFanout", `v1 fan-out deliveries/s ≥ ${GOALS.v1VsBareFanout}× bare`, get("v1", (t) => t.vsBare.fanoutDeliveries), GOALS.v1VsBareFanout, "min"),
+    goal("batchVsBareMessages", `v1 batchMs=20 delivered messages/s ≥ ${GOALS.batchVsBareMessages}× bare`, get("batch", (t) => t.vsBare.fanoutDeliveries), GOALS.batchVsBareMessages, "min"),
+    goal("rawVsPartyserverFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsPartyserverFanout}× partyserver`, f.raw && f.party ? vs(f.raw.fanoutDeliveriesPerSecond, f.party.fanoutDeliveriesPerSecond) : null, GOALS.rawVsPartyserverFanout, "min"),
+    goal("rawVsBareP99", `raw p99 at ${n} subscribers × ${rate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${rate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, rate)),
+    ...(lowRate ? [goal("rawVsBareP99Low", `raw p99 at ${n} subscribers × ${lowRate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${lowRate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, lowRate))] : []),
+    goal("rawVsBareIdleMemory", `raw idle memory per connection ≤ ${GOALS.rawVsBareIdleMemory}× bare`, get("raw", (t) => t.vsBare.idleMemory), GOALS.rawVsBareIdleMemory, "max"),
+    goal("shardVsSingleObject", "4-shard room delivers more per second than one object (raw)", f.shard && f.raw ? vs(f.shard.fanoutDeliveriesPerSecond, f.raw.fanoutDeliveriesPerSecond) : null, 1, "min",
+      f.shard?.busiestThreadShare != null ? `the serving workerd's busiest thread did ${Math.round(f.shard.busiestThreadShare * PERCENT)}% of its CPU during the 4-shard burst: locally every Durable Object runs on that one thread` : undefined),
+  ];
+  return list;
+}
