@@ -3,6 +3,7 @@
  * The SDK's events, their payloads, and a tiny typed emitter. A throwing handler never breaks
  * the client: its error is reported the way the platform reports uncaught errors.
  */
+import type { MessageFields } from "../shared/protocol";
 import type { Member } from "./server-frames";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -20,15 +21,7 @@ export interface StateChange {
   connectionId?: string;
 }
 
-export interface RoomMessage {
-  seq: number;
-  topic?: string;
-  from: string;
-  data: unknown;
-  ts: number;
-  /** The latest message of a topic, sent on subscribe; its seq may be older than live ones. */
-  snapshot?: boolean;
-}
+export type RoomMessage = MessageFields;
 
 export interface DirectMessage {
   from: string;

@@ -4,7 +4,7 @@
  * of a known type with a bad shape is reported as invalid, an unknown type as `unknown` (the
  * protocol is forward compatible, so newer rooms may send types this SDK does not know).
  */
-import type { WelcomeFrame } from "../shared/protocol";
+import type { MessageFields, WelcomeFrame } from "../shared/protocol";
 
 export interface Member {
   connectionId: string;
@@ -12,14 +12,8 @@ export interface Member {
   state?: unknown;
 }
 
-export interface MessageFrame {
+export interface MessageFrame extends MessageFields {
   type: "message";
-  seq: number;
-  topic?: string;
-  from: string;
-  data: unknown;
-  ts: number;
-  snapshot?: boolean;
 }
 
 export interface WelcomeServerFrame extends Omit<WelcomeFrame, "members"> {

@@ -106,6 +106,18 @@ export function decodeClientFrame(text: string): DecodeResult {
   }
 }
 
+/** A sequenced message as clients see it (the fields of a `message` frame). */
+export interface MessageFields {
+  seq: number;
+  topic?: string;
+  /** Sender connection id, or "api" for HTTP publishes. */
+  from: string;
+  data: unknown;
+  ts: number;
+  /** The latest message of a topic, sent on subscribe; its seq may be older than live ones. */
+  snapshot?: boolean;
+}
+
 /** A sequenced room message as stored in history. `dataJson` is the JSON text of `data`. */
 export interface StoredMessage {
   seq: number;

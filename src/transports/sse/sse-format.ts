@@ -7,6 +7,7 @@
  * sends `event: welcome` first, `event: direct` for direct messages, `event: close` before it ends
  * because the room closed it, and `: heartbeat` comments while idle.
  */
+import type { MessageFields } from "../../shared/protocol";
 
 export interface SseEvent {
   id?: string;
@@ -65,14 +66,7 @@ export function parseResume(lastEventId: string | null, since: string | null, ep
   return { ok: true, resume };
 }
 
-export interface MessageEventInput {
-  seq: number;
-  topic?: string;
-  from: string;
-  data: unknown;
-  ts: number;
-  snapshot?: boolean;
-}
+export type MessageEventInput = MessageFields;
 
 /** The event for one room message. */
 export function encodeMessageEvent(message: MessageEventInput): string {
