@@ -4,6 +4,7 @@
  * ConfigError that names the setting, so a misconfigured deploy fails loudly and clearly.
  * Secrets (API_KEY, JWT_SECRET) are never echoed in an error.
  */
+import { setLogLevel, type LogLevel } from "./log";
 import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
 import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
 
@@ -20,6 +21,8 @@ export interface Config {
   limits: Limits;
   /** ROOM_POLICIES, first match wins (room-policies.ts). */
   policies: RoomPolicy[];
+  /** LOG_LEVEL: "info" (default) logs connects and closes; "error" only errors. */
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -84,8 +87,11 @@ export function parseConfig(vars: RawVars): Config {
   if (connectRateLimit !== "on" && connectRateLimit !== "off") {
     throw new ConfigError("CONNECT_RATE_LIMIT", `must be "on" or "off", got "${String(connectRateLimit).slice(0, 40)}"`);
   }
+  const logLevel = vars.LOG_LEVEL ?? "info";
+  if (logLevel !== "info" && logLevel !== "error") throw new ConfigError("LOG_LEVEL", `must be "info" or "error", got "${String(logLevel).slice(0, 40)}"`);
   return {
     authMode: mode,
+    logLevel,
     connectRateLimit: connectRateLimit === "on",
     allowedOrigins: readOrigins(vars),
     apiKey: readSecret(vars, "API_KEY"),
@@ -111,6 +117,7 @@ export function configFrom(env: object): Config {
   let config = cache.get(env);
   if (!config) {
     config = parseConfig(env as RawVars);
+    setLogLevel(config.logLevel);
     cache.set(env, config);
   }
   return config;

@@ -28,6 +28,8 @@ export interface Env {
   HISTORY_MAX_MESSAGES?: string;
   HISTORY_MAX_AGE_SECONDS?: string;
   PRESENCE_STATE_MAX_BYTES?: string;
+  /** "info" (default) | "error": whether connects and closes are logged. */
+  LOG_LEVEL?: string;
   /** JSON list of room policies (SPEC §8). */
   ROOM_POLICIES?: string;
   /** Test-only: "on" lets `?fault=send` make the room's sends to that socket throw. Honoured only in AUTH_MODE=open. */

@@ -17,7 +17,17 @@ export interface LogFields {
   errorName?: string;
 }
 
+export type LogLevel = "info" | "error";
+
+/** LOG_LEVEL: "info" logs every connect/close/reject; "error" only errors (busy rooms, load tests). */
+let threshold: LogLevel = "info";
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = level;
+}
+
 export function log(event: LogEvent, fields: LogFields): void {
+  if (threshold === "error" && event !== "error" && event !== "config_error") return;
   const line = JSON.stringify({ level: event === "error" || event === "config_error" ? "error" : "info", event, ...fields });
   if (event === "error" || event === "config_error") console.error(line);
   else console.log(line);

@@ -110,3 +110,21 @@ describe("config validation", () => {
     expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 });
+
+describe("LOG_LEVEL=error", () => {
+  let gateway: Gateway;
+  beforeAll(async () => {
+    gateway = await startGateway({ vars: { LOG_LEVEL: "error" } });
+  });
+  afterAll(() => gateway?.stop());
+
+  it("logs no connect or close lines, only errors", async () => {
+    const client = await connect(`${gateway.wsUrl}/rooms/quiet`);
+    client.ws.send("hello");
+    client.close(1000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gateway.output()).not.toContain('"event":"connect"');
+    expect(gateway.output()).not.toContain('"event":"close"');
+  });
+});
+

@@ -22,6 +22,8 @@ describe("parseConfig", () => {
     ["HISTORY_MAX_AGE_SECONDS", "1.5"],
     ["AUTH_MODE", "maybe"],
     ["ALLOWED_ORIGINS", "example.com"],
+    ["LOG_LEVEL", "verbose"],
+    ["CONNECT_RATE_LIMIT", "maybe"],
   ] as const) {
     it(`rejects ${name}=${value} with an error naming the setting`, () => {
       expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
