@@ -13,31 +13,32 @@ export type Sent = [messages: number, bytes: number];
 /** Optional per-socket gate for a message (shards: replay floors and connections being attached). */
 export type Skip = (state: SocketState, message: StoredMessage) => boolean;
 
-/** The frames of one message, each encoded at most once. */
+/** The frames of one message, each encoded (and measured) at most once. */
 class Encoded {
   private v1?: string;
   private raw?: string;
-  private v1Bytes = 0;
-  private rawBytes = 0;
+  v1Bytes = 0;
+  rawBytes = 0;
 
   constructor(
     private readonly message: StoredMessage,
     private readonly snapshot = false,
   ) {}
 
-  for(mode: SocketState["mode"]): [payload: string, bytes: number] {
+  /** The payload for `mode`; its size is then in v1Bytes / rawBytes (no tuple per delivery). */
+  payload(mode: SocketState["mode"]): string {
     if (mode === "v1") {
       if (this.v1 === undefined) {
         this.v1 = encodeMessageFrame(this.message, this.snapshot);
         this.v1Bytes = utf8ByteLength(this.v1);
       }
-      return [this.v1, this.v1Bytes];
+      return this.v1;
     }
     if (this.raw === undefined) {
       this.raw = rawPayload(this.message.dataJson);
       this.rawBytes = utf8ByteLength(this.raw);
     }
-    return [this.raw, this.rawBytes];
+    return this.raw;
   }
 }
 
@@ -58,7 +59,7 @@ export class Delivery {
 
   /** One stored message to one socket (replay, snapshots). */
   deliver(ws: WebSocket, state: SocketState, message: StoredMessage, snapshot = false): void {
-    this.send(ws, state, new Encoded(message, snapshot).for(state.mode)[0]);
+    this.send(ws, state, new Encoded(message, snapshot).payload(state.mode));
   }
 
   /**
@@ -77,10 +78,9 @@ export class Delivery {
       if (skip?.(state, message)) continue;
       if (!includeV1 && state.mode === "v1") continue;
       if (!acceptsTopic(state.topics, message.topic)) continue;
-      const [payload, size] = encoded.for(state.mode);
-      if (this.send(ws, state, payload)) {
+      if (this.send(ws, state, encoded.payload(state.mode))) {
         count++;
-        bytes += size;
+        bytes += state.mode === "v1" ? encoded.v1Bytes : encoded.rawBytes;
       }
     }
     return [count, bytes];
