@@ -35,7 +35,10 @@ export const QUICK_PROFILE = Object.freeze({
 /** `--scale`: one sharded roomcast room, as many connections as the serving process may hold. */
 export const SCALE_PROFILE = Object.freeze({
   shards: 8,
-  /** Connections attempted at most (the serving workerd's open-files limit usually stops it first). */
+  /**
+   * Connections attempted at most. The serving workerd's open-files limit stops it first: workerd
+   * holds two descriptors per WebSocket, so 20,000 files are ~9,950 connections.
+   */
   maxConnections: 19_900,
   /** Connections opened per step, between RSS readings. */
   stepConnections: 2_500,

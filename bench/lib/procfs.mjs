@@ -84,12 +84,13 @@ export function threadCpuDelta(before, after) {
     .sort((a, b) => b.ms - a.ms);
 }
 
+/** inode → lowest fd number, for every socket `pid` holds. */
 function socketInodes(pid) {
-  const inodes = new Set();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+  const inodes = new Map();
+  for (const fd of readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b)) {
     try {
       const match = SOCKET_LINK.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (match) inodes.add(match[1]);
+      if (match && !inodes.has(match[1])) inodes.set(match[1], fd);
     } catch {
       // closed meanwhile
     }
@@ -97,16 +98,26 @@ function socketInodes(pid) {
   return inodes;
 }
 
-/** TCP ports `pid` listens on (IPv4), lowest first. */
+/** TCP ports `pid` listens on (IPv4), in the order it opened them (lowest descriptor first). */
 export function listeningPorts(pid) {
   const inodes = socketInodes(pid);
   const ports = [];
   for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
     const fields = line.trim().split(/\s+/);
     if (fields.length < 10 || fields[3] !== TCP_LISTEN_STATE || !inodes.has(fields[9])) continue;
-    ports.push(parseInt(fields[1].split(":")[1], HEX));
+    ports.push({ port: parseInt(fields[1].split(":")[1], HEX), fd: inodes.get(fields[9]) });
   }
-  return ports.sort((a, b) => a - b);
+  return ports.sort((a, b) => a.fd - b.fd).map((p) => p.port);
+}
+
+/** Whether `pid` still runs. */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** File descriptors `pid` holds open now. */

@@ -2,16 +2,17 @@
  * @module scale
  * `npm run bench -- --scale`: as many concurrent connections in one sharded roomcast room
  * (ROOM_POLICIES `scale-*`: 8 shards) as this machine allows. Clients connect straight to the
- * serving workerd, in steps, from several load processes and source addresses; before each step
- * the run checks how many file descriptors the serving workerd has left (wrangler dev runs every
- * Durable Object in that one process, and each socket is one descriptor) and stops short of its
- * limit. Then a few HTTP publishes go to the room and every client counts its deliveries.
+ * serving workerd, in steps, from several load processes and source addresses. wrangler dev runs
+ * every Durable Object in that one process, which holds two descriptors per WebSocket (measured
+ * on the warm connections) and crashes when it reaches its open-files limit, so before each step
+ * the run sizes it to the descriptors left and stops short of the limit. Then a few HTTP
+ * publishes go to the room and every client counts its deliveries.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { runMeasured } from "./compare.mjs";
 import { encodePayload, nowMs } from "./payload.mjs";
 import { MEMORY_SETTLE_MS, SCALE_FD_RESERVE, SCALE_PROFILE, STORM_CONCURRENCY_PER_WORKER } from "./options.mjs";
-import { openFileCount, openFilesLimit, rssKiB } from "./procfs.mjs";
+import { isAlive, openFileCount, openFilesLimit, rssKiB } from "./procfs.mjs";
 import { roomUrl } from "./servers.mjs";
 import { round } from "./stats.mjs";
 
@@ -25,6 +26,8 @@ const INFO_TIMEOUT_MS = 30_000;
 const MS_PER_SECOND = 1000;
 const KIB_PER_MIB = 1024;
 const WHOLE = 0;
+/** Descriptors per connection are rounded up to this step (tenths). */
+const PER_CONNECTION_STEP = 10;
 
 async function httpPublish(base, room, runId, count) {
   const responses = await Promise.all(Array.from({ length: count }, (_, i) => fetch(`${base}/rooms/${room}/messages`, {
@@ -47,10 +50,12 @@ export async function runScale(ctx) {
   const pid = server.pids.serving;
   const limit = openFilesLimit(pid);
   const target = options.scaleConnections;
+  const idleFiles = openFileCount(pid);
   progress.phase(`scale: ${WARM_CONNECTIONS} warm connections to ${room} (${SCALE_PROFILE.shards} shards)`);
   await pool.connect(room, url, WARM_CONNECTIONS);
   await sleep(MEMORY_SETTLE_MS);
   const base = { connections: WARM_CONNECTIONS, rssKiB: rssKiB(pid), openFiles: openFileCount(pid) };
+  let filesPerConnection = Math.max(1, Math.ceil(((base.openFiles - idleFiles) / WARM_CONNECTIONS) * PER_CONNECTION_STEP) / PER_CONNECTION_STEP);
   const steps = [];
   let connected = WARM_CONNECTIONS;
   let stoppedBy = null;
@@ -58,14 +63,20 @@ export async function runScale(ctx) {
     for (let step = 0; step < MAX_STEPS && !stoppedBy; step++) {
       const openFiles = openFileCount(pid);
       const headroom = limit - openFiles - SCALE_FD_RESERVE;
-      const want = Math.min(SCALE_PROFILE.stepConnections, target - connected, headroom);
+      const want = Math.min(SCALE_PROFILE.stepConnections, target - connected, Math.floor(headroom / filesPerConnection));
       if (connected >= target) stoppedBy = `the --connections target (${target})`;
-      else if (want <= 0) stoppedBy = `open files: the serving workerd (every Durable Object of wrangler dev) holds ${openFiles} of its ${limit}-descriptor limit, ${SCALE_FD_RESERVE} kept free for HTTP`;
+      else if (want <= 0) {
+        stoppedBy = `open files: the serving workerd (every Durable Object of wrangler dev runs in it) holds ${openFiles} descriptors of its ${limit} limit — ` +
+          `${filesPerConnection} per WebSocket — with ${SCALE_FD_RESERVE} kept free for HTTP; the limit cannot be raised here and workerd crashes when it reaches it`;
+      }
       if (stoppedBy) break;
       progress.phase(`scale: ${connected.toLocaleString("en-US")} connected, opening ${want.toLocaleString("en-US")} more`);
       const result = await pool.connect(room, url, want, undefined, { concurrency: STORM_CONCURRENCY_PER_WORKER, allowFailures: true });
       connected += result.opened;
       await sleep(MEMORY_SETTLE_MS);
+      if (!isAlive(pid)) throw new Error(`the serving workerd (PID ${pid}) died at about ${connected} connections; see its log`);
+      // the warm figure includes the objects' storage files: refine it with every step's own growth
+      if (result.opened > 0) filesPerConnection = Math.max(1, Math.ceil(((openFileCount(pid) - openFiles) / result.opened) * PER_CONNECTION_STEP) / PER_CONNECTION_STEP);
       const rss = rssKiB(pid);
       steps.push({
         connections: connected, rssKiB: rss, openFiles: openFileCount(pid), failed: result.failed, errors: result.errors,
@@ -87,7 +98,7 @@ export async function runScale(ctx) {
       document: {
         scale: {
           room, shards: SCALE_PROFILE.shards, connected, roomInfoConnections: info.connections, connectionsPerShard: info.shards ?? null,
-          stoppedBy, openFilesLimit: limit, servingPid: pid,
+          stoppedBy, openFilesLimit: limit, filesPerConnection, servingPid: pid,
           baseline: base, steps,
           rssMiB: round(last.rssKiB / KIB_PER_MIB),
           kibPerConnection: round((last.rssKiB - base.rssKiB) / (connected - base.connections)),

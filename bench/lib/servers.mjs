@@ -99,7 +99,7 @@ export async function waitReady(server) {
   server.connectPort = server.viaProxy ? server.port : await entryPort(server);
 }
 
-/** The serving workerd's own entry socket: the listening port that accepts the probe WebSocket. */
+/** The serving workerd's own entry socket: the first listening port (in descriptor order) that accepts the probe WebSocket. */
 async function entryPort(server) {
   const ports = listeningPorts(server.pids.serving);
   for (const port of ports) {

@@ -6,18 +6,21 @@
 import { PAYLOAD_BYTES, SATURATION_WARNING_FRACTION } from "./options.mjs";
 
 const LABEL_WIDTH = 36;
-const COLUMN_WIDTH = 12;
+const COLUMN_WIDTH = 13;
 const MS_PER_SECOND = 1000;
 const PERCENT = 100;
 const FIGURE_DECIMALS = 2;
 const MS_DECIMALS = 1;
+/** Latencies from this many ms on are shown without decimals. */
+const WHOLE_MS_FROM = 100;
 const KIB_DECIMALS = 1;
 const NONE = "–";
 
 const integer = (n) => (n === null || n === undefined ? NONE : Math.round(n).toLocaleString("en-US"));
 const fixed = (digits) => (n) => (n === null || n === undefined ? NONE : n.toFixed(digits));
 const times = (n) => (n === null || n === undefined ? NONE : `${n.toFixed(FIGURE_DECIMALS)}×`);
-const pair = (a, b) => `${fixed(MS_DECIMALS)(a)} / ${fixed(MS_DECIMALS)(b)}`;
+const ms = (n) => fixed(n !== null && n !== undefined && n >= WHOLE_MS_FROM ? 0 : MS_DECIMALS)(n);
+const pair = (a, b) => `${ms(a)} / ${ms(b)}`;
 
 /** [label, figures → text] for every row, in order. */
 function rows(options) {
