@@ -25,6 +25,9 @@ const MIN_RATIO = 1 / 32;
 const MAX_RATIO = 64;
 const COLORS = ["#2563eb", "#0ea5e9", "#14b8a6", "#8b5cf6", "#f59e0b", "#ef4444", "#64748b", "#22c55e"];
 const LABEL_DECIMALS = 2;
+/** Bar labels: whole numbers from 10×, two decimals under 0.1×, one otherwise. */
+const WHOLE_LABEL_FROM = 10;
+const FINE_LABEL_UNDER = 0.1;
 const LINE_GAP = 14;
 
 const escape = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -84,7 +87,7 @@ export function renderChart(targets, summary, options, subtitle) {
       const [top, bottom] = value >= 1 ? [y(value), y(1)] : [y(1), y(value)];
       out.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${Math.max(1, bottom - top).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${escape(`${shown[i].label}, ${metric.label}: ${value.toFixed(LABEL_DECIMALS)}× bare`)}</title></rect>`);
       const ly = value >= 1 ? top - 3 : bottom + SMALL_SIZE + 1;
-      out.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${ly.toFixed(1)}" font-size="${SMALL_SIZE}" text-anchor="middle" fill="#374151">${value.toFixed(value >= 10 ? 0 : 1)}</text>`);
+      out.push(`<text x="${(x + barWidth / 2).toFixed(1)}" y="${ly.toFixed(1)}" font-size="${SMALL_SIZE}" text-anchor="middle" fill="#374151">${value.toFixed(value >= WHOLE_LABEL_FROM ? 0 : value < FINE_LABEL_UNDER ? 2 : 1)}</text>`);
     });
     const cx = MARGIN.left + g * groupWidth + groupWidth / 2;
     out.push(`<text x="${cx.toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 2 * LINE_GAP}" font-size="${TEXT_SIZE}" text-anchor="middle" fill="#111827">${escape(metric.label)}</text>`);
