@@ -48,6 +48,8 @@ export function serverDefinitions(root, roomcastDir) {
         "--var", "AUTH_MODE:open", "--var", `RATE_LIMIT_MESSAGES_PER_SECOND:${PUBLISHER_RATE_LIMIT_PER_SECOND}`,
         // hundreds of connections from one address in seconds: the per-IP upgrade limit (429) is for floods
         "--var", "CONNECT_RATE_LIMIT:off", "--var", `ROOM_POLICIES:${JSON.stringify(ROOM_POLICIES)}`,
+        // the baselines log nothing per connection; roomcast's default is a JSON line per connect/close
+        "--var", "LOG_LEVEL:error",
         "--persist-to", persistTo,
       ],
     },
