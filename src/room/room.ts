@@ -4,6 +4,12 @@
  * stores text messages, relays frames, tracks presence and topics, and enforces limits and
  * close codes (SPEC §1–§4, §6–§7). Per-socket state lives in attachments (socket-state);
  * everything else lives in SQLite. Memory holds only caches and short timers.
+ *
+ * One class plays three roles, chosen by name and ROOM_POLICIES: a whole room; the primary of a
+ * sharded room (named after the room: sequences, holds no sockets, see sharded-primary.ts); or
+ * a shard `<room>#n` (holds sockets, forwards publishes to the primary). Client frames are
+ * handled in client-frames.ts through the public host hooks below; those hooks and the RPC
+ * methods are reachable only through stubs, which only the Worker and sibling objects hold.
  */
 import { DurableObject } from "cloudflare:workers";
 import { configFrom, type Config } from "../config";
