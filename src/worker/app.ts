@@ -11,7 +11,7 @@ import { log } from "../log";
 import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
-import { isValidRoomName } from "../shared/room-name";
+import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
 import { checkApi } from "./api-auth";
 import { batchPublish } from "./batch-publish";
 import { authenticateConnection } from "./connection-auth";
@@ -56,7 +56,7 @@ app.use("/rooms/:room", roomNameGuard);
 async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
   const room = c.req.param("room") ?? "";
   if (!isValidRoomName(room)) {
-    return errorResponse(400, "invalid_room", "room names are 1–128 characters of A-Z a-z 0-9 . _ : -");
+    return errorResponse(400, "invalid_room", ROOM_NAME_RULE);
   }
   c.set("room", room);
   await next();

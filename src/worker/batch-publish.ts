@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config";
 import type { Env } from "../env";
-import { isValidRoomName } from "../shared/room-name";
+import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
 import { utf8ByteLength } from "../shared/utf8";
 import { errorResponse } from "./http-error";
 import { readBodyText, toPublishInput, type PublishInput } from "./publish-body";
@@ -35,7 +35,7 @@ export async function batchPublish(request: Request, env: Env, config: Config): 
   messages.forEach((entry: unknown, index) => {
     const room = (entry as { room?: unknown } | null)?.room;
     if (typeof room !== "string" || !isValidRoomName(room)) {
-      results[index] = { error: { code: "invalid_room", message: "room names are 1–128 characters of A-Z a-z 0-9 . _ : -" } };
+      results[index] = { error: { code: "invalid_room", message: ROOM_NAME_RULE } };
       return;
     }
     const input = toPublishInput(entry);

@@ -3,7 +3,7 @@
  * Reads an HTTP publish body (SPEC §2): JSON `{"data": any, "topic"?: string}`, or a
  * `text/plain` body taken as string data. Size is checked before and after reading (413).
  */
-import { isValidTopic } from "../shared/topics";
+import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { errorResponse } from "./http-error";
 
 export interface PublishInput {
@@ -53,7 +53,7 @@ export function toPublishInput(value: unknown): PublishInput | string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "body must be a JSON object";
   const record = value as Record<string, unknown>;
   if (!("data" in record) || record.data === undefined) return 'body needs a "data" field';
-  if (record.topic !== undefined && !isValidTopic(record.topic)) return '"topic" must be a non-empty string of at most 256 characters';
+  if (record.topic !== undefined && !isValidTopic(record.topic)) return `"topic" must be a non-empty string of at most ${MAX_TOPIC_LENGTH} characters`;
   return { data: record.data, topic: record.topic as string | undefined };
 }
 

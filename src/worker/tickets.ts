@@ -7,7 +7,7 @@
  */
 import { sign } from "hono/jwt";
 import { CONNECTION_CAPABILITIES, isCapability, type ConnectionCapability } from "../shared/capabilities";
-import { JWT_ALGORITHM } from "./token-claims";
+import { JWT_ALGORITHM, MAX_SUB_LENGTH } from "./token-claims";
 
 /** How long a ticket can be redeemed, in seconds: default and ceiling. */
 export const TICKET_TTL_SECONDS = 30;
@@ -32,7 +32,7 @@ function whole(value: unknown, fallback: number, max: number): number | null {
 export function parseTicketRequest(body: unknown): TicketRequest | string {
   const record = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const sub = record.sub ?? "anonymous";
-  if (typeof sub !== "string" || sub.length === 0 || sub.length > 256) return '"sub" must be a string of 1–256 characters';
+  if (typeof sub !== "string" || sub.length === 0 || sub.length > MAX_SUB_LENGTH) return `"sub" must be a string of 1–${MAX_SUB_LENGTH} characters`;
   const can = record.can ?? [...CONNECTION_CAPABILITIES];
   if (!Array.isArray(can) || !can.every((c) => isCapability(c) && c !== "admin")) return `"can" must list capabilities from ${CONNECTION_CAPABILITIES.join(", ")}`;
   const ttlSeconds = whole(record.ttlSeconds, TICKET_TTL_SECONDS, MAX_TICKET_TTL_SECONDS);

@@ -9,6 +9,8 @@ import { verify } from "hono/jwt";
 import { CONNECTION_CAPABILITIES, isCapability, type Capability } from "../shared/capabilities";
 
 export const JWT_ALGORITHM = "HS256";
+/** Longest user id (`sub`) a token or ticket may carry. */
+export const MAX_SUB_LENGTH = 256;
 /** Longest token accepted; longer input is refused before any crypto runs. */
 export const MAX_TOKEN_LENGTH = 8_192;
 
@@ -48,7 +50,7 @@ export async function verifyToken(token: string, secret: string | undefined, kin
   if (kind === "token" && isTicket) return fail("tickets go in ?ticket=");
   if (kind === "ticket" && !isTicket) return fail("not a ticket");
   if (typeof payload.exp !== "number") return fail("token has no exp");
-  if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 256) return fail("token has no sub");
+  if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > MAX_SUB_LENGTH) return fail("token has no sub");
   const rooms = payload.rooms;
   if (!Array.isArray(rooms) || !rooms.every((room) => typeof room === "string")) return fail("token has no rooms list");
   const can = payload.can ?? [...CONNECTION_CAPABILITIES];

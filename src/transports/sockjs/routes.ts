@@ -9,7 +9,7 @@
 import { Hono, type Context } from "hono";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
-import { isValidRoomName } from "../../shared/room-name";
+import { ROOM_NAME_RULE, isValidRoomName } from "../../shared/room-name";
 import { checkUpgrade } from "../../worker/handshake";
 import { errorResponse } from "../../worker/http-error";
 import { connectAllowed } from "../../worker/upgrade-flood";
@@ -35,7 +35,7 @@ export const sockjsRoutes = new Hono<SockjsEnv>();
 
 async function guard(c: Context<SockjsEnv>, next: () => Promise<void>): Promise<Response | void> {
   if (!isValidRoomName(c.req.param("room") ?? "")) {
-    return errorResponse(400, "invalid_room", "room names are 1–128 characters of A-Z a-z 0-9 . _ : -");
+    return errorResponse(400, "invalid_room", ROOM_NAME_RULE);
   }
   const foreign = refuseForeignOrigin(c.req.raw, configFrom(c.env));
   if (foreign) return foreign;
