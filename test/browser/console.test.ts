@@ -1,18 +1,17 @@
 /**
  * @module console.test
- * Acceptance: the web console and the quotes demo in a real browser (Debian's Chromium driven by
- * playwright-core) against the real gateway: the page connects through the SDK, shows a message
+ * Acceptance: the web console and the quotes demo in a real browser (headless Chromium driven by
+ * playwright-core: the system's, or the one from `@sparticuz/chromium`; see helpers/browser) against the real gateway: the page connects through the SDK, shows a message
  * published over HTTP, and raises no page error. Screenshots go to test-results/ (git-ignored).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../helpers/browser";
 import { PROJECT_ROOT, startGateway, type Gateway } from "../helpers/gateway";
 import { httpPublish } from "../helpers/sdk";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const VIEWPORT = { width: 1280, height: 800 };
 const PAGE_WAIT_MS = 10_000;
 const ARTIFACTS_DIR = join(PROJECT_ROOT, "test-results");
@@ -35,7 +34,7 @@ describe("web console in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     gateway = await startGateway();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    ({ browser } = await launchBrowser());
   });
   afterAll(async () => {
     await browser?.close();
@@ -76,5 +75,22 @@ describe("web console in Chromium", () => {
     expect(await page.locator('tr[data-topic="not-subscribed"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, "quotes.png") });
     expect(problems).toEqual([]);
+  });
+
+  it("runs in the Chromium from npm too (the fallback when the system has none)", async () => {
+    const npm = await launchBrowser({ source: "npm" });
+    try {
+      expect(npm.source).toBe("npm");
+      const page = await npm.browser.newPage({ viewport: VIEWPORT });
+      const npmProblems: string[] = [];
+      page.on("pageerror", (error) => npmProblems.push(`page error: ${error.message}`));
+      await page.goto(`${gateway.httpUrl}/?room=browser-npm-chromium`);
+      await page.waitForSelector("#state.open", { timeout: PAGE_WAIT_MS });
+      const seq = await httpPublish(gateway.httpUrl, "browser-npm-chromium", { from: "npm chromium" }, "greetings");
+      await page.locator(`#log-body tr[data-seq="${seq}"]`).waitFor({ timeout: PAGE_WAIT_MS });
+      expect(npmProblems).toEqual([]);
+    } finally {
+      await npm.browser.close();
+    }
   });
 });
