@@ -26,7 +26,7 @@ export function readTomlSections(text) {
       current = header ? sections[header[1].trim()] : undefined;
       continue;
     }
-    const entry = current && /^([A-Za-z0-9_-]+)\s*=\s*(.+?)\s*(?:#.*)?$/.exec(line);
+    const entry = current && /^([A-Za-z0-9_-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^#\s]+)\s*(?:#.*)?$/.exec(line);
     if (!entry) continue;
     const value = tomlScalar(entry[2]);
     if (value !== undefined) current[entry[1]] = value;
