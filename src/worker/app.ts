@@ -19,7 +19,7 @@ import { authenticateConnection } from "./connection-auth";
 import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
 import { errorResponse } from "./http-error";
 import { readBodyText, readPublishBody } from "./publish-body";
-import { RoomOutOfScopeError, roomStubFor } from "./room-scope";
+import { RoomOutOfScopeError, roomInScope, roomStubFor } from "./room-scope";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { connectAllowed } from "./upgrade-flood";
 import { handleSse } from "../transports/sse/sse-route";
@@ -36,7 +36,7 @@ export const app = new Hono<AppEnv>();
 
 app.onError((error, c) => {
   if (error instanceof RoomOutOfScopeError) return roomOutOfScopeResponse();
-  // Config is validated when the Worker loads (worker/index.ts); this is the fallback.
+  // Config is validated when the Worker loads (startup.ts); this is the fallback.
   if (error instanceof ConfigError) {
     log("config_error", { setting: error.setting, reason: error.message });
     return errorResponse(500, "invalid_config", error.message);
@@ -162,10 +162,7 @@ app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(awa
 
 /** The room of an HTTP API route that needs its name but not its object (tickets): same check as roomStub. */
 function scopedRoom(c: Context<AppEnv>): string {
-  const room = c.get("room");
-  const caller = c.get("caller");
-  if (!caller || !callerMayUseRoom(caller, room)) throw new RoomOutOfScopeError();
-  return room;
+  return roomInScope(c.get("caller")?.scope, c.get("room"));
 }
 
 /** Fallback transports (SPEC §10, src/transports): adapters over the room's v1 protocol. */

@@ -28,8 +28,13 @@ export class RoomOutOfScopeError extends Error {
   }
 }
 
+/** The room's name, once the caller's scope covers it (no scope, e.g. no guard ran: throws). */
+export function roomInScope(scope: RoomScope | undefined, room: string): string {
+  if (scope === undefined || !scopeCovers(scope, room)) throw new RoomOutOfScopeError();
+  return room;
+}
+
 /** The room's Durable Object stub, for a caller whose scope covers the room (else it throws). */
 export function roomStubFor(env: Env, scope: RoomScope | undefined, room: string) {
-  if (scope === undefined || !scopeCovers(scope, room)) throw new RoomOutOfScopeError();
-  return env.ROOMS.get(env.ROOMS.idFromName(room));
+  return env.ROOMS.get(env.ROOMS.idFromName(roomInScope(scope, room)));
 }
