@@ -32,7 +32,7 @@ describe("HTTP admin API", () => {
     expect(results).toEqual([
       { room: "batch-a", seq: 1 },
       { room: "batch-b", seq: 1 },
-      { error: { code: "invalid_room", message: expect.any(String) } },
+      { room: "bad room", error: { code: "invalid_room", message: expect.any(String) } },
       { room: "batch-a", error: { code: "bad_request", message: expect.any(String) } },
       { room: "batch-a", seq: 2 },
     ]);

@@ -258,7 +258,7 @@ export class Room extends DurableObject<Env> {
       attached = await this.primaryStub().attachConnection(request);
     } catch (error) {
       this.pendingAttach.delete(state.id);
-      log("error", { room: this.roomName, connectionId: state.id, errorName: (error as Error)?.name, reason: "primary unavailable" });
+      log("error", { room: this.roomName, connectionId: state.id, where: "Room.attachToPrimary", error, reason: "primary unavailable" });
       closeQuietly(server, CloseCode.internalError, "room unavailable");
       return;
     }
@@ -340,7 +340,7 @@ export class Room extends DurableObject<Env> {
     try {
       this.frames.onMessage(ws, state, message);
     } catch (error) {
-      log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, errorName: (error as Error)?.name });
+      log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, where: "Room.webSocketMessage", error });
       closeQuietly(ws, CloseCode.internalError, "internal error");
     }
   }
@@ -353,7 +353,7 @@ export class Room extends DurableObject<Env> {
   }
 
   override webSocketError(ws: WebSocket, error: unknown): void {
-    log("error", { room: this.roomName, connectionId: readSocketState(ws)?.id, errorName: (error as Error)?.name });
+    log("error", { room: this.roomName, connectionId: readSocketState(ws)?.id, where: "Room.webSocketError", error });
     this.depart(ws, CloseCode.internalError, "socket error");
     closeQuietly(ws, CloseCode.internalError, "socket error");
   }

@@ -43,7 +43,7 @@ export class ShardFanout {
         try {
           await this.target(shard).deliver(events);
         } catch (error) {
-          log("error", { room: this.room(), reason: `shard ${shard} did not take ${events.length} events`, errorName: (error as Error)?.name });
+          log("error", { room: this.room(), reason: `shard ${shard} did not take ${events.length} events`, where: "ShardFanout.drain", error });
         }
       }
     } finally {

@@ -1,12 +1,14 @@
 /**
  * @module api-auth
  * HTTP API authentication (SPEC §5): `Authorization: Bearer <API_KEY>` compared in constant
- * time, or a JWT whose `can` includes `admin` (and whose `rooms` cover the room). No or bad
- * credentials → 401; a valid JWT without the right → 403. AUTH_MODE=open skips it (local only).
+ * time, or a JWT whose `can` includes `admin` (and whose `rooms` cover the room, room-scope.ts).
+ * No or bad credentials → 401; a valid JWT without the right → 403. AUTH_MODE=open skips it
+ * (local only).
  */
 import type { Config } from "../config";
-import { ADMIN_CAPABILITY, roomMatches } from "../shared/capabilities";
+import { ADMIN_CAPABILITY } from "../shared/capabilities";
 import { errorResponse } from "./http-error";
+import { ROOM_OUT_OF_SCOPE, scopeCovers, type RoomScope } from "./room-scope";
 import { verifyToken } from "./token-claims";
 
 const encoder = new TextEncoder();
@@ -26,30 +28,37 @@ export function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
-/** Who called the API: the API key holder, or an admin JWT limited to its room patterns. */
-export type ApiCaller = { kind: "open" } | { kind: "api_key" } | { kind: "admin_token"; rooms: string[] };
+/** Who called the API, and which rooms it may use: all of them, or an admin token's patterns. */
+export interface ApiCaller {
+  kind: "open" | "api_key" | "admin_token";
+  scope: RoomScope;
+}
 
 export type ApiAuth = { ok: true; caller: ApiCaller } | { ok: false; response: Response };
 
 export async function authenticateApi(request: Request, config: Config): Promise<ApiAuth> {
-  if (config.authMode === "open") return { ok: true, caller: { kind: "open" } };
+  if (config.authMode === "open") return { ok: true, caller: { kind: "open", scope: "all" } };
   const presented = bearerToken(request);
   if (!presented) return { ok: false, response: errorResponse(401, "unauthorized", "send Authorization: Bearer <API_KEY or admin token>") };
-  if (config.apiKey && (await constantTimeEqual(presented, config.apiKey))) return { ok: true, caller: { kind: "api_key" } };
+  if (config.apiKey && (await constantTimeEqual(presented, config.apiKey))) return { ok: true, caller: { kind: "api_key", scope: "all" } };
   const token = await verifyToken(presented, config.jwtSecret, "token");
-  if (!token.ok) return { ok: false, response: errorResponse(401, "unauthorized", "API key or token is not valid") };
+  if (!token.ok) return { ok: false, response: errorResponse(401, "unauthorized", badCredentialsMessage(config)) };
   if (!token.claims.can.includes(ADMIN_CAPABILITY)) return { ok: false, response: errorResponse(403, "forbidden", "token lacks the admin capability") };
-  return { ok: true, caller: { kind: "admin_token", rooms: token.claims.rooms } };
+  return { ok: true, caller: { kind: "admin_token", scope: token.claims.rooms } };
+}
+
+/** Why a bearer was refused: a caller guessing at a key that does not exist is told so. */
+function badCredentialsMessage(config: Config): string {
+  if (config.apiKey) return "API key or token is not valid";
+  if (!config.jwtSecret) return "no API key and no JWT_SECRET is configured on this server: the HTTP API needs one of them";
+  return "no API key is configured on this server; the bearer is not a valid admin token";
 }
 
 export function callerMayUseRoom(caller: ApiCaller, room: string): boolean {
-  return caller.kind !== "admin_token" || caller.rooms.some((pattern) => roomMatches(pattern, room));
+  return scopeCovers(caller.scope, room);
 }
 
-/** null when the request may use the HTTP API for `room` (if given), else the 401/403 to send. */
-export async function checkApi(request: Request, config: Config, room?: string): Promise<Response | null> {
-  const auth = await authenticateApi(request, config);
-  if (!auth.ok) return auth.response;
-  if (room !== undefined && !callerMayUseRoom(auth.caller, room)) return errorResponse(403, "forbidden", "token is not for this room");
-  return null;
+/** The 403 for a room outside the caller's scope. */
+export function roomOutOfScopeResponse(): Response {
+  return errorResponse(403, "forbidden", ROOM_OUT_OF_SCOPE);
 }

@@ -12,35 +12,41 @@ import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
-import { checkApi } from "./api-auth";
+import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
+import { authenticateApi, callerMayUseRoom, roomOutOfScopeResponse, type ApiCaller } from "./api-auth";
 import { batchPublish } from "./batch-publish";
 import { authenticateConnection } from "./connection-auth";
 import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
 import { errorResponse } from "./http-error";
 import { readBodyText, readPublishBody } from "./publish-body";
+import { RoomOutOfScopeError, roomInScope, roomStubFor } from "./room-scope";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { connectAllowed } from "./upgrade-flood";
 import { handleSse } from "../transports/sse/sse-route";
 import { bridgeStomp } from "../transports/stomp/stomp-bridge";
 import { sockjsRoutes } from "../transports/sockjs/routes";
 
-type AppEnv = { Bindings: Env; Variables: { config: Config; room: string } };
+/** `caller` is set only by roomApiGuard, once the caller's scope covers `room`. */
+type AppEnv = { Bindings: Env; Variables: { config: Config; room: string; caller: ApiCaller } };
 
 /** Largest ticket request body, in bytes. */
 const MAX_TICKET_BODY_BYTES = 4_096;
 
 export const app = new Hono<AppEnv>();
 
-app.onError((error) => {
+app.onError((error, c) => {
+  if (error instanceof RoomOutOfScopeError) return roomOutOfScopeResponse();
+  // Config is validated when the Worker loads (startup.ts); this is the fallback.
   if (error instanceof ConfigError) {
-    log("config_error", { reason: error.message });
+    log("config_error", { setting: error.setting, reason: error.message });
     return errorResponse(500, "invalid_config", error.message);
   }
-  log("error", { errorName: error.name });
+  log("error", { where: `${c.req.method} ${c.req.routePath}`, error });
   return errorResponse(500, "internal_error", "internal error");
 });
 
-app.notFound(() => errorResponse(404, "not_found", "no such route"));
+const allowedMethods = allowedMethodsOf(app.routes);
+app.notFound((c) => methodNotAllowed(allowedMethods(c.req.path), c.req.method) ?? errorResponse(404, "not_found", "no such route"));
 
 app.use("*", async (c, next) => {
   c.set("config", configFrom(c.env));
@@ -62,10 +68,12 @@ async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Pro
   await next();
 }
 
-/** API-key (or admin token) check for the HTTP API routes of one room. */
+/** API-key (or admin token) check for the HTTP API routes of one room, room scope included. */
 async function roomApiGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
-  const denied = await checkApi(c.req.raw, c.get("config"), c.get("room"));
-  if (denied) return denied;
+  const auth = await authenticateApi(c.req.raw, c.get("config"));
+  if (!auth.ok) return auth.response;
+  if (!callerMayUseRoom(auth.caller, c.get("room"))) return roomOutOfScopeResponse();
+  c.set("caller", auth.caller);
   await next();
 }
 app.post("/rooms/:room/messages", roomApiGuard);
@@ -75,8 +83,9 @@ app.post("/rooms/:room/tickets", roomApiGuard);
 app.delete("/rooms/:room/connections/:id", roomApiGuard);
 app.delete("/rooms/:room", roomApiGuard);
 
+/** The room of an HTTP API route, through the scope check (a route without roomApiGuard gets 403). */
 function roomStub(c: Context<AppEnv>) {
-  return c.env.ROOMS.get(c.env.ROOMS.idFromName(c.get("room")));
+  return roomStubFor(c.env, c.get("caller")?.scope, c.get("room"));
 }
 
 app.get("/rooms/:room", async (c) => {
@@ -110,9 +119,9 @@ app.post("/rooms/:room/messages", async (c) => {
 
 app.post("/publish", async (c) => {
   const config = c.get("config");
-  const denied = await checkApi(c.req.raw, config);
-  if (denied) return denied;
-  return batchPublish(c.req.raw, c.env, config);
+  const auth = await authenticateApi(c.req.raw, config);
+  if (!auth.ok) return auth.response;
+  return batchPublish(c.req.raw, c.env, config, auth.caller);
 });
 
 app.get("/rooms/:room/messages", async (c) => {
@@ -127,6 +136,7 @@ app.get("/rooms/:room/info", async (c) => c.json(await roomStub(c).info(c.get("r
 
 app.post("/rooms/:room/tickets", async (c) => {
   const config = c.get("config");
+  const room = scopedRoom(c);
   if (!config.jwtSecret) return errorResponse(503, "tickets_unavailable", "set JWT_SECRET to issue tickets");
   const text = await readBodyText(c.req.raw, MAX_TICKET_BODY_BYTES);
   if (!text.ok) return text.response;
@@ -138,7 +148,7 @@ app.post("/rooms/:room/tickets", async (c) => {
   }
   const request = parseTicketRequest(body);
   if (typeof request === "string") return errorResponse(400, "bad_request", request);
-  return c.json(await mintTicket(c.get("room"), request, config.jwtSecret, Date.now()), 201);
+  return c.json(await mintTicket(room, request, config.jwtSecret, Date.now()), 201);
 });
 
 app.delete("/rooms/:room/connections/:id", async (c) => {
@@ -149,6 +159,11 @@ app.delete("/rooms/:room/connections/:id", async (c) => {
 });
 
 app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom(c.get("room"))) }));
+
+/** The room of an HTTP API route that needs its name but not its object (tickets): same check as roomStub. */
+function scopedRoom(c: Context<AppEnv>): string {
+  return roomInScope(c.get("caller")?.scope, c.get("room"));
+}
 
 /** Fallback transports (SPEC §10, src/transports): adapters over the room's v1 protocol. */
 app.get("/rooms/:room/events", (c) => handleSse(c.req.raw, c.env, c.get("room")));

@@ -2,21 +2,30 @@
  * @module batch-publish
  * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data"}]}` → one result per message,
  * in order. Messages to one room are published in order; rooms are published in parallel. A bad
- * entry gets its own error and does not stop the others.
+ * entry gets its own error and does not stop the others. Every result names its room when the
+ * entry gave one as a string, so a caller can match errors to entries. An entry for a room the
+ * caller's token does not cover (room-scope.ts) is `forbidden` and is not published anywhere.
  */
 import type { Config } from "../config";
 import type { Env } from "../env";
+import { log } from "../log";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
 import { utf8ByteLength } from "../shared/utf8";
+import { callerMayUseRoom, type ApiCaller } from "./api-auth";
 import { errorResponse } from "./http-error";
 import { readBodyText, toPublishInput, type PublishInput } from "./publish-body";
+import { ROOM_OUT_OF_SCOPE, roomStubFor } from "./room-scope";
 
 /** Most messages in one batch request. */
 export const MAX_BATCH_MESSAGES = 100;
 
 type Result = { room?: string; seq: number } | { room?: string; error: { code: string; message: string } };
 
-export async function batchPublish(request: Request, env: Env, config: Config): Promise<Response> {
+function failed(room: unknown, code: string, message: string): Result {
+  return typeof room === "string" ? { room, error: { code, message } } : { error: { code, message } };
+}
+
+export async function batchPublish(request: Request, env: Env, config: Config, caller: ApiCaller): Promise<Response> {
   const { maxMessageBytes } = config.limits;
   const text = await readBodyText(request, maxMessageBytes * MAX_BATCH_MESSAGES);
   if (!text.ok) return text.response;
@@ -35,23 +44,28 @@ export async function batchPublish(request: Request, env: Env, config: Config): 
   messages.forEach((entry: unknown, index) => {
     const room = (entry as { room?: unknown } | null)?.room;
     if (typeof room !== "string" || !isValidRoomName(room)) {
-      results[index] = { error: { code: "invalid_room", message: ROOM_NAME_RULE } };
+      results[index] = failed(room, "invalid_room", ROOM_NAME_RULE);
+      return;
+    }
+    if (!callerMayUseRoom(caller, room)) {
+      results[index] = failed(room, "forbidden", ROOM_OUT_OF_SCOPE);
       return;
     }
     const input = toPublishInput(entry);
-    if (typeof input === "string") results[index] = { room, error: { code: "bad_request", message: input } };
+    if (typeof input === "string") results[index] = failed(room, "bad_request", input);
     else if (utf8ByteLength(JSON.stringify(input.data)) > maxMessageBytes) {
-      results[index] = { room, error: { code: "payload_too_large", message: `data is over MAX_MESSAGE_BYTES (${maxMessageBytes} bytes)` } };
+      results[index] = failed(room, "payload_too_large", `data is over MAX_MESSAGE_BYTES (${maxMessageBytes} bytes)`);
     } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input }]);
   });
   await Promise.all(
     [...byRoom].map(async ([room, entries]) => {
-      const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
+      const stub = roomStubFor(env, caller.scope, room);
       for (const { index, input } of entries) {
         try {
           results[index] = { room, seq: (await stub.publishFromApi({ room, ...input })).seq };
-        } catch {
-          results[index] = { room, error: { code: "internal_error", message: "the room did not accept the message" } };
+        } catch (error) {
+          log("error", { room, where: "POST /publish", error });
+          results[index] = failed(room, "internal_error", "the room did not accept the message");
         }
       }
     }),

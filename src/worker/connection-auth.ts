@@ -6,9 +6,10 @@
  * without touching the room (a ticket's single use is then checked by the room).
  */
 import type { Config } from "../config";
-import { roomMatches, type ConnectionCapability } from "../shared/capabilities";
+import type { ConnectionCapability } from "../shared/capabilities";
 import { CloseCode } from "../shared/close-codes";
 import { bearerToken } from "./api-auth";
+import { ROOM_OUT_OF_SCOPE, scopeCovers } from "./room-scope";
 import { verifyToken } from "./token-claims";
 
 export interface ConnectionGrant {
@@ -35,7 +36,7 @@ export async function authenticateConnection(request: Request, url: URL, subprot
   const result = token !== undefined ? await verifyToken(token, config.jwtSecret, "token") : await verifyToken(ticket!, config.jwtSecret, "ticket");
   if (!result.ok) return { ok: false, code: CloseCode.unauthorized, reason: result.reason };
   const { claims } = result;
-  if (!claims.rooms.some((pattern) => roomMatches(pattern, room))) return { ok: false, code: CloseCode.forbidden, reason: "token is not for this room" };
+  if (!scopeCovers(claims.rooms, room)) return { ok: false, code: CloseCode.forbidden, reason: ROOM_OUT_OF_SCOPE };
   return {
     ok: true,
     grant: {

@@ -1,8 +1,13 @@
 /**
  * @module index
- * The Worker entry: the hono app as the fetch handler, and the Room Durable Object class.
+ * The Worker entry: validates the vars as the module loads (startup.ts), then exports the hono
+ * app as the fetch handler and the Durable Object classes.
  */
+import { env } from "cloudflare:workers";
+import { validateAtLoad } from "./startup";
 import { app } from "./app";
+
+validateAtLoad(env as unknown as Record<string, unknown>);
 
 export { Room } from "../room/room";
 export { SockjsSession } from "../transports/sockjs/session";

@@ -34,6 +34,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
+      // The body is refused either way; a cancel that fails only means the stream already ended.
       await reader.cancel().catch(() => {});
       return tooLarge(maxBytes);
     }

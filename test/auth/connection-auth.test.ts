@@ -160,10 +160,22 @@ describe("connection tokens", () => {
     await expectClose(client, "1007 for the broken frame");
     await fetch(`${gateway.httpUrl}/rooms/logs/messages`, { method: "POST", headers: { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" }, body: JSON.stringify({ data: body }) });
     await fetch(`${gateway.httpUrl}/rooms/logs/messages`, { method: "POST", headers: { Authorization: "Bearer wrong-key-123" }, body: "{}" });
+    // Bodies that fail to parse (their parser's message would echo them), and refused credentials on every transport.
+    const asKey = { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" };
+    await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: asKey, body: `{"messages":[${body}` });
+    await fetch(`${gateway.httpUrl}/rooms/logs/tickets`, { method: "POST", headers: asKey, body: `${body}}` });
+    await fetch(`${gateway.httpUrl}/rooms/logs/messages`, { method: "POST", headers: asKey, body: `{"data":${body}` });
+    const wrongToken = await mintToken({ sub: "logger", secret: "another-secret-for-logs" });
+    seen.push(wrongToken);
+    await fetch(`${gateway.httpUrl}/rooms/logs/events?token=${wrongToken}`, { headers: { Accept: "text/event-stream" } });
+    await fetch(`${gateway.httpUrl}/publish`, { method: "POST", headers: { Authorization: `Bearer ${wrongToken}` }, body: "{}" });
+    const sockjs = await connect(`${gateway.wsUrl}/sockjs/logs/000/logsession/websocket?token=${wrongToken}`);
+    await expectClose(sockjs, "SockJS websocket with a bad token");
     await settle(300);
     const output = gateway.output();
     expect(output).toContain('"event":"connect"');
     for (const secret of [JWT_SECRET, API_KEY, body, "wrong-key-123", ...seen].filter(Boolean)) expect(output, `log output leaked ${secret.slice(0, 12)}…`).not.toContain(secret);
     for (const signature of seen.map((token) => token.split(".")[2]).filter(Boolean)) expect(output).not.toContain(signature);
+    for (const line of output.split("\n").filter((l) => l.startsWith('{"level"'))) expect(line, "a log line carries a stack").not.toMatch(/"stack"|\\n\s+at /);
   });
 });

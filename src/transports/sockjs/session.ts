@@ -10,6 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
+import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
 import { authenticateConnection } from "../../worker/connection-auth";
 import { errorResponse } from "../../worker/http-error";
@@ -60,7 +61,10 @@ export class SockjsSession extends DurableObject<Env> {
       receiver.end();
       return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later", corsHeaders(request));
     }
-    this.open(session, request, url, room).catch(() => session.close(CloseCode.internalError, "room unavailable"));
+    this.open(session, request, url, room).catch((error: unknown) => {
+      log("error", { room, where: "SockjsSession.open", error });
+      session.close(CloseCode.internalError, "room unavailable");
+    });
     return receiver.response();
   }
 

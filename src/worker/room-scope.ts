@@ -1,0 +1,40 @@
+/**
+ * @module room-scope
+ * The one rule for "may this caller touch this room" (SPEC §5), used by every route that names
+ * a room, in its path or in its body: a token's `rooms` patterns cover a room when one of them
+ * matches it; the API key and AUTH_MODE=open cover every room. Connection auth (WebSocket, SSE,
+ * SockJS, STOMP) and the HTTP API (per-room routes, tickets, `POST /publish`) all ask here, and
+ * the HTTP API reaches a room's Durable Object only through `roomStubFor`, which asks again, so a
+ * route that forgot its guard fails closed (403) instead of open.
+ */
+import type { Env } from "../env";
+import { roomMatches } from "../shared/capabilities";
+
+/** Which rooms a caller may use: every room, or those matched by a token's `rooms` patterns. */
+export type RoomScope = "all" | readonly string[];
+
+/** The 403 / 4003 message for a room outside the caller's scope. */
+export const ROOM_OUT_OF_SCOPE = "token is not for this room";
+
+export function scopeCovers(scope: RoomScope, room: string): boolean {
+  return scope === "all" || scope.some((pattern) => roomMatches(pattern, room));
+}
+
+/** Thrown when the HTTP API is about to reach a room its caller may not use; the router answers 403. */
+export class RoomOutOfScopeError extends Error {
+  constructor() {
+    super(ROOM_OUT_OF_SCOPE);
+    this.name = "RoomOutOfScopeError";
+  }
+}
+
+/** The room's name, once the caller's scope covers it (no scope, e.g. no guard ran: throws). */
+export function roomInScope(scope: RoomScope | undefined, room: string): string {
+  if (scope === undefined || !scopeCovers(scope, room)) throw new RoomOutOfScopeError();
+  return room;
+}
+
+/** The room's Durable Object stub, for a caller whose scope covers the room (else it throws). */
+export function roomStubFor(env: Env, scope: RoomScope | undefined, room: string) {
+  return env.ROOMS.get(env.ROOMS.idFromName(roomInScope(scope, room)));
+}
