@@ -13,7 +13,7 @@ import { TokenBucket } from "../shared/rate-limiter";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import type { Delivery } from "./delivery";
-import { publishKey } from "./publish-ids";
+import { publishKey } from "./publish-key";
 import type { RoomStats } from "./room-stats";
 import type { SequenceItem } from "./shard-protocol";
 import { closeQuietly } from "./socket-io";

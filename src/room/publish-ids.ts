@@ -3,22 +3,11 @@
  * Idempotency for client publishes: a publish `id` seen within the window is acknowledged with
  * its original seq and not published again, so a client that lost an ack can safely resend.
  * Keys are scoped by user (or connection when anonymous) so one client cannot shadow another:
- * every caller builds its key with `publishKey`, the one place that rule lives.
+ * every caller (sockets, shards, the HTTP API) builds its key with `publishKey` (publish-key.ts),
+ * the one place that rule lives.
  */
 
-/** Who a publish id belongs to: a socket (by user, else by connection) or the HTTP API. */
-export type PublishIdScope = { kind: "api" } | { readonly id: string; readonly userId?: string };
-
-/**
- * The idempotency key of publish `id` from `scope`. A user's ids are shared by all of that
- * user's connections (a reconnecting client may resend); an anonymous connection's ids are its
- * own, so two anonymous clients that both count from "c1-1" never collide. The prefixes keep the
- * three spaces apart whatever a user id or connection id looks like.
- */
-export function publishKey(scope: PublishIdScope, id: string): string {
-  if ("kind" in scope) return `api\u0000${id}`;
-  return scope.userId ? `user\u0000${scope.userId}\u0000${id}` : `conn\u0000${scope.id}\u0000${id}`;
-}
+export { publishKey, type PublishIdScope } from "./publish-key";
 
 /** How long a publish id is remembered. */
 export const PUBLISH_ID_WINDOW_MS = 10 * 60 * 1000;

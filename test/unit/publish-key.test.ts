@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { publishKey } from "../../src/room/publish-ids";
+import { publishKey } from "../../src/room/publish-key";
 
 describe("publishKey", () => {
   it("scopes an id by user when there is one, else by connection, and keeps the API apart", () => {
