@@ -517,9 +517,29 @@ export class Room extends DurableObject<Env> {
 
   /** History as JSON text: data is spliced in from storage, never parsed and re-serialized. */
   async readHistory(since: number, limit: number): Promise<string> {
+    return this.historyParts(since, limit).join("");
+  }
+
+  /**
+   * The same JSON as a byte stream, for GET /rooms/:room/messages: a page of large messages
+   * (each up to MAX_MESSAGE_BYTES) can be far over the 32 MiB JS RPC limit; a stream is not.
+   */
+  async readHistoryStream(since: number, limit: number): Promise<ReadableStream<Uint8Array>> {
+    const parts = this.historyParts(since, limit);
+    const encoder = new TextEncoder();
+    let next = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (next < parts.length) controller.enqueue(encoder.encode(parts[next++]));
+        else controller.close();
+      },
+    });
+  }
+
+  private historyParts(since: number, limit: number): string[] {
     const messages = this.history.since(since, Math.min(limit, HISTORY_PAGE_MAX_MESSAGES), Date.now());
-    const items = messages.map((message) => encodeHistoryItem(message)).join(",");
-    return `{"epoch":${JSON.stringify(this.history.epoch)},"seq":${this.history.seq},"messages":[${items}]}`;
+    const items = messages.map((message, index) => (index === 0 ? "" : ",") + encodeHistoryItem(message));
+    return [`{"epoch":${JSON.stringify(this.history.epoch)},"seq":${this.history.seq},"messages":[`, ...items, "]}"];
   }
 
   async info(room: string): Promise<RoomInfo> {

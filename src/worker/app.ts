@@ -119,7 +119,7 @@ app.get("/rooms/:room/messages", async (c) => {
   const since = parseNonNegativeInteger(c.req.query("since"), 0);
   const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
   if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
-  const body = await roomStub(c).readHistory(since, limit);
+  const body = await roomStub(c).readHistoryStream(since, limit);
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 });
 
