@@ -148,12 +148,14 @@ export class ClientFrames {
 
   private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
     if (this.refuse(ws, state, "presence")) return;
-    const bytes = utf8ByteLength(JSON.stringify(presence) ?? "");
-    if (bytes > this.host.config.limits.presenceStateMaxBytes) {
+    // The decoder guarantees `state` is present; JSON text always, so undefined cannot occur here.
+    const presenceJson = JSON.stringify(presence) ?? "null";
+    // Config keeps presenceStateMaxBytes within the attachment budget (socket-budget.ts).
+    if (utf8ByteLength(presenceJson) > this.host.config.limits.presenceStateMaxBytes) {
       this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.host.config.limits.presenceStateMaxBytes} bytes`));
       return;
     }
-    const next = { ...state, presence };
+    const next = { ...state, presenceJson };
     writeSocketState(ws, next);
     this.host.presenceChanged(next);
   }

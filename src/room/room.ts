@@ -32,7 +32,7 @@ import { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
 import { RoomStats, combineStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
-import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
+import { readSocketState, socketStateProblem, writeSocketState, type SocketState } from "./socket-state";
 import { TopicSnapshots } from "./topic-snapshots";
 import { Batcher } from "./batcher";
 import { welcomeFrame, type RoomView } from "./welcome";
@@ -207,6 +207,10 @@ export class Room extends DurableObject<Env> {
     }
     this.rememberRoom(identity.room, identity.shard);
     const url = new URL(request.url);
+    const state = this.newSocketState(identity, url);
+    // The Worker already answered 400 for `?topics=` over budget; this backstop covers any caller.
+    const oversized = socketStateProblem(state);
+    if (oversized) return Response.json({ error: { code: "bad_request", message: oversized } }, { status: 400 });
     const refusal = await this.refusalFor(identity);
     if (refusal) {
       this.stats.recordClose(refusal, Date.now());
@@ -216,7 +220,6 @@ export class Room extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const headers = identity.subprotocol ? { "Sec-WebSocket-Protocol": identity.subprotocol } : undefined;
 
-    const state = this.newSocketState(identity, url);
     if (this.primaryLink) {
       await this.attachToPrimary(server, state, url);
       return new Response(null, { status: 101, webSocket: client, headers });
@@ -321,7 +324,8 @@ export class Room extends DurableObject<Env> {
       echo: url.searchParams.get("echo") === "1",
       topics: parseTopicList(url.searchParams.get("topics")),
       userId: identity.userId,
-      capabilities: identity.capabilities,
+      // A token may list a capability many times; the attachment holds each once.
+      capabilities: identity.capabilities && [...new Set(identity.capabilities)],
       tokenExpiresAtMs: identity.tokenExpiresAtMs,
       connectedAtMs: Date.now(),
       ...(faultsAllowed && url.searchParams.get("fault") === "send" ? { faultSend: true } : {}),
