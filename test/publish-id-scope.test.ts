@@ -31,6 +31,25 @@ describe("publish id scope", () => {
       for (const { client } of [watcher, first, second]) client.close();
     });
 
+    it(`answers an anonymous client's resend on a new connection with the first seq when it sends its secret scope (${room})`, async () => {
+      const watcher = await connectV1(`${gateway.wsUrl}/rooms/${room}-scope`);
+      const scope = "0f9c2a8e-5b1d-4e7a-9c3f-2d6b8a1e4f70";
+      const first = await connectV1(`${gateway.wsUrl}/rooms/${room}-scope?scope=${scope}`);
+      first.client.ws.send(JSON.stringify({ type: "publish", data: "once", id: "c1-1" }));
+      const firstAck = await ackOf(first.client, "c1-1");
+      first.client.close();
+      const resent = await connectV1(`${gateway.wsUrl}/rooms/${room}-scope?scope=${scope}`);
+      resent.client.ws.send(JSON.stringify({ type: "publish", data: "once", id: "c1-1" }));
+      expect((await ackOf(resent.client, "c1-1")).seq).toBe(firstAck.seq);
+      // Another anonymous client (no scope, or its own) with the same id is published.
+      const other = await connectV1(`${gateway.wsUrl}/rooms/${room}-scope?scope=${scope.replace("0f9c", "aaaa")}`);
+      other.client.ws.send(JSON.stringify({ type: "publish", data: "other", id: "c1-1" }));
+      expect((await ackOf(other.client, "c1-1")).seq).not.toBe(firstAck.seq);
+      await waitForFrame(watcher.client, (f) => f.type === "message" && f.data === "other", "the other client's message");
+      expect(messagesOf(watcher.client).map((m: Frame) => m.data)).toEqual(["once", "other"]);
+      for (const { client } of [watcher, resent, other]) client.close();
+    });
+
     it(`still answers a user's repeated id with the first seq, from any of that user's connections (${room})`, async () => {
       const watcher = await connectV1(`${gateway.wsUrl}/rooms/${room}-user`);
       const first = await connectV1(`${gateway.wsUrl}/rooms/${room}-user?user=ann`);

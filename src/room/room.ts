@@ -18,6 +18,7 @@ import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
 import { encodeAck, encodeHistoryItem, type StoredMessage } from "../shared/protocol";
+import { PUBLISH_SCOPE_PARAM, readPublishScope } from "../shared/publish-scope";
 import { parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { refuseUpgrade } from "../refuse-upgrade";
@@ -317,6 +318,8 @@ export class Room extends DurableObject<Env> {
 
   private newSocketState(identity: ConnectionIdentity, url: URL): SocketState {
     const faultsAllowed = this.faultsAllowed;
+    // A user's ids are scoped by user already; the client's secret scope matters only when anonymous.
+    const publishScope = identity.userId ? undefined : readPublishScope(url.searchParams.get(PUBLISH_SCOPE_PARAM));
     return {
       v: 1,
       id: newConnectionId(),
@@ -328,6 +331,7 @@ export class Room extends DurableObject<Env> {
       capabilities: identity.capabilities && [...new Set(identity.capabilities)],
       tokenExpiresAtMs: identity.tokenExpiresAtMs,
       connectedAtMs: Date.now(),
+      ...(publishScope ? { publishScope } : {}),
       ...(faultsAllowed && url.searchParams.get("fault") === "send" ? { faultSend: true } : {}),
     };
   }

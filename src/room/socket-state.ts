@@ -28,6 +28,8 @@ export interface SocketState {
    * is 7 bytes of JSON but 9 bytes per number once serialized).
    */
   presenceJson?: string;
+  /** Anonymous connections: the client's secret publish-id scope (`?scope=`, publish-scope.ts). */
+  publishScope?: string;
   /** Shard connections: messages up to this seq were replayed or predate the connection. */
   floorSeq?: number;
   /** Test-only fault injection (FAULT_INJECTION=on): sends to this socket throw. */

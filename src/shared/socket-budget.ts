@@ -19,12 +19,13 @@
  */
 import { ADMIN_CAPABILITY, CONNECTION_CAPABILITIES } from "./capabilities";
 import { PLATFORM_LIMITS } from "./limits";
+import { MAX_PUBLISH_SCOPE_CHARS } from "./publish-scope";
 import { MAX_TOPICS_PER_CONNECTION, parseTopicList } from "./topics";
 
 /** The attachment's one key (namespaced so a foreign attachment is never read as ours). */
 export const ATTACHMENT_KEY = "roomcast";
 /** Every field of SocketState: socket-state.ts fails to compile when a field is missing here. */
-export const SOCKET_STATE_FIELDS = ["v", "id", "mode", "echo", "topics", "userId", "capabilities", "tokenExpiresAtMs", "connectedAtMs", "presenceJson", "floorSeq", "faultSend"] as const;
+export const SOCKET_STATE_FIELDS = ["v", "id", "mode", "echo", "topics", "userId", "capabilities", "tokenExpiresAtMs", "connectedAtMs", "presenceJson", "publishScope", "floorSeq", "faultSend"] as const;
 
 /** Bytes of the ceiling never planned for: room for a serializer change. */
 export const ATTACHMENT_MARGIN_BYTES = 1_024;
@@ -57,7 +58,8 @@ export function valueBytesBound(value: unknown): number {
   if (typeof value !== "object" || value === null) return BOOLEAN_BYTES;
   if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + ARRAY_INDEX_BYTES + valueBytesBound(item), ARRAY_OVERHEAD_BYTES);
   let bytes = OBJECT_OVERHEAD_BYTES;
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) bytes += stringBytesBound(key.length) + valueBytesBound(item);
+  // A property holding undefined is still written (key and a 1-byte tag): count it like any other.
+  for (const [key, item] of Object.entries(value)) bytes += stringBytesBound(key.length) + valueBytesBound(item);
   return bytes;
 }
 
@@ -91,6 +93,7 @@ export const FIXED_STATE_BYTES_BOUND = attachmentBytesBound({
   tokenExpiresAtMs: 0,
   connectedAtMs: 0,
   presenceJson: "",
+  publishScope: "x".repeat(MAX_PUBLISH_SCOPE_CHARS),
   floorSeq: 0,
   faultSend: true,
 } satisfies Record<(typeof SOCKET_STATE_FIELDS)[number], unknown>);

@@ -23,3 +23,12 @@ describe("publishKey parts", () => {
     expect(publishKey({ id: "c", userId: "a\u0000b" }, "c")).not.toBe(publishKey({ id: "c", userId: "a" }, "b\u0000c"));
   });
 });
+
+describe("publishKey with a client's secret scope", () => {
+  it("shares ids across an anonymous client's connections only when they carry the same scope", () => {
+    const scope = "0f9c2a8e-5b1d-4e7a-9c3f-2d6b8a1e4f70";
+    expect(publishKey({ id: "conn-a", publishScope: scope }, "1")).toBe(publishKey({ id: "conn-b", publishScope: scope }, "1"));
+    expect(publishKey({ id: "conn-a", publishScope: scope }, "1")).not.toBe(publishKey({ id: "conn-a" }, "1"));
+    expect(publishKey({ id: "conn-a", userId: "ann", publishScope: scope }, "1")).toBe(publishKey({ id: "conn-b", userId: "ann" }, "1"));
+  });
+});
