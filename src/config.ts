@@ -7,6 +7,8 @@
 import { setLogLevel, type LogLevel } from "./log";
 import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
 import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
+import { MAX_PRESENCE_STATE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION, MAX_USER_ID_CHARS } from "./shared/socket-budget";
+import { MAX_TOPICS_PER_CONNECTION } from "./shared/topics";
 
 export type AuthMode = "token" | "open";
 
@@ -81,8 +83,9 @@ export function parseConfig(vars: RawVars): Config {
     rateLimitMessagesPerSecond: readInteger(vars, "RATE_LIMIT_MESSAGES_PER_SECOND", DEFAULT_LIMITS.rateLimitMessagesPerSecond, 1, 1_000_000),
     historyMaxMessages: readInteger(vars, "HISTORY_MAX_MESSAGES", DEFAULT_LIMITS.historyMaxMessages, 0, 1_000_000),
     historyMaxAgeSeconds: readInteger(vars, "HISTORY_MAX_AGE_SECONDS", DEFAULT_LIMITS.historyMaxAgeSeconds, 1, 365 * 24 * 3600),
-    presenceStateMaxBytes: readInteger(vars, "PRESENCE_STATE_MAX_BYTES", DEFAULT_LIMITS.presenceStateMaxBytes, 0, PLATFORM_LIMITS.maxAttachmentBytes / 2),
+    presenceStateMaxBytes: readInteger(vars, "PRESENCE_STATE_MAX_BYTES", DEFAULT_LIMITS.presenceStateMaxBytes, 0, PLATFORM_LIMITS.maxAttachmentBytes),
   };
+  checkSocketStateBudget(limits);
   const connectRateLimit = vars.CONNECT_RATE_LIMIT ?? "on";
   if (connectRateLimit !== "on" && connectRateLimit !== "off") {
     throw new ConfigError("CONNECT_RATE_LIMIT", `must be "on" or "off", got "${String(connectRateLimit).slice(0, 40)}"`);
@@ -99,6 +102,19 @@ export function parseConfig(vars: RawVars): Config {
     limits,
     policies: readPolicies(vars),
   };
+}
+
+/**
+ * A connection's state must fit the 16 KiB socket attachment (shared/socket-budget.ts): presence
+ * state, topics and ids together. Topics and ids have fixed budgets, so presence takes the rest.
+ */
+export function checkSocketStateBudget(limits: Pick<Limits, "presenceStateMaxBytes">): void {
+  if (limits.presenceStateMaxBytes > MAX_PRESENCE_STATE_BYTES) {
+    throw new ConfigError(
+      "PRESENCE_STATE_MAX_BYTES",
+      `${limits.presenceStateMaxBytes} does not fit a connection's ${PLATFORM_LIMITS.maxAttachmentBytes}-byte socket attachment next to ${MAX_TOPICS_PER_CONNECTION} topics (${MAX_TOPIC_CHARS_PER_CONNECTION} characters) and a ${MAX_USER_ID_CHARS}-character user id: at most ${MAX_PRESENCE_STATE_BYTES}`,
+    );
+  }
 }
 
 function readPolicies(vars: RawVars): RoomPolicy[] {

@@ -37,12 +37,13 @@ describe("roomcast.v1 protocol", () => {
   });
 
   it("does not publish twice for a repeated publish id, and acks it with the first seq", async () => {
-    const publisher = await connectV1(url("idempotent"));
+    // Ids are scoped by user: a user's reconnected client may resend (anonymous ids are per connection).
+    const publisher = await connectV1(url("idempotent", "?user=resender"));
     const subscriber = await connectV1(url("idempotent"));
     publisher.client.ws.send(JSON.stringify({ type: "publish", data: "once", id: "same" }));
     await waitForFrame(publisher.client, (f) => f.type === "ack", "first ack");
     publisher.client.close();
-    const again = await connectV1(url("idempotent"));
+    const again = await connectV1(url("idempotent", "?user=resender"));
     again.client.ws.send(JSON.stringify({ type: "publish", data: "once", id: "same" }));
     const ack = await waitForFrame(again.client, (f) => f.type === "ack", "ack of the resend");
     expect(ack.seq).toBe(1);

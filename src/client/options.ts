@@ -4,8 +4,10 @@
  * are built from them: the room path, resume (`since`, `epoch`), topics and the token.
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX } from "../shared/protocol";
+import { PUBLISH_SCOPE_PARAM } from "../shared/publish-scope";
 import { isValidRoomName } from "../shared/room-name";
 import { checkTopic } from "./client-frames";
+import { newMessageId } from "./ids";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./reconnect-policy";
 import type { SocketConstructor } from "./socket";
 
@@ -58,6 +60,8 @@ export interface ResolvedOptions {
   maxQueuedMessages: number;
   backoff: BackoffOptions;
   random: () => number;
+  /** Secret publish-id scope sent on every connection, so a resend after a lost ack is recognised. */
+  publishScope: string;
 }
 
 /** RFC 7230 token characters: what a Sec-WebSocket-Protocol entry may hold (a JWT always fits). */
@@ -88,6 +92,7 @@ export function resolveOptions(options: RoomClientOptions): ResolvedOptions {
     maxQueuedMessages: positive("maxQueuedMessages", options.maxQueuedMessages, DEFAULT_OPTIONS.maxQueuedMessages),
     backoff: { ...DEFAULT_BACKOFF, ...options.reconnect },
     random: options.random ?? Math.random,
+    publishScope: newMessageId(),
   };
 }
 
@@ -120,6 +125,7 @@ export function connectionTarget(
   }
   if (topics.length > 0) url.searchParams.set("topics", topics.join(","));
   if (options.echo) url.searchParams.set("echo", "1");
+  url.searchParams.set(PUBLISH_SCOPE_PARAM, options.publishScope);
   const protocols = [SUBPROTOCOL_V1];
   if (token !== undefined && token !== "") {
     if (SUBPROTOCOL_TOKEN_PATTERN.test(token)) protocols.push(`${TOKEN_SUBPROTOCOL_PREFIX}${token}`);

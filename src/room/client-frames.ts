@@ -13,6 +13,7 @@ import { TokenBucket } from "../shared/rate-limiter";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import type { Delivery } from "./delivery";
+import { publishKey } from "./publish-key";
 import type { RoomStats } from "./room-stats";
 import type { SequenceItem } from "./shard-protocol";
 import { closeQuietly } from "./socket-io";
@@ -25,7 +26,8 @@ export interface FrameHost {
   readonly policy: RoomPolicy;
   readonly delivery: Delivery;
   readonly stats: RoomStats;
-  allSockets(): WebSocket[];
+  /** Relays a binary frame to every other connection of the room (every shard); never sequenced. */
+  relayBinary(ws: WebSocket, state: SocketState, data: ArrayBuffer): void;
   /** Sequences here or at the primary, then acks `ackId` with the seq. */
   publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void;
   /** Delivers a direct message; false when no such connection is in the room. */
@@ -63,13 +65,11 @@ export class ClientFrames {
     }
     if (typeof message !== "string") {
       if (this.host.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
-      else this.host.stats.countOut(...this.host.delivery.relayBinary(this.host.allSockets(), state, message));
+      else if (this.mayPublish(ws, state)) this.host.relayBinary(ws, state, message);
       return;
     }
     if (state.mode === "raw") {
-      // Raw connections have no error frames: a refused publish is dropped.
-      if (this.refuse(ws, state, "publish") || !this.host.policy.clientPublish) return;
-      this.host.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
+      if (this.mayPublish(ws, state)) this.host.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
       return;
     }
     const decoded = decodeClientFrame(message);
@@ -102,17 +102,25 @@ export class ClientFrames {
     return true;
   }
 
+  /**
+   * The one rule for anything a client sends to the room (raw text, v1 publish, binary in either
+   * mode): the token must allow `publish` and the room's policy must allow client publishes.
+   * v1 connections get error `forbidden`; raw connections have no error frames, so it is dropped.
+   */
+  private mayPublish(ws: WebSocket, state: SocketState, id?: string): boolean {
+    if (this.refuse(ws, state, "publish", id)) return false;
+    if (this.host.policy.clientPublish) return true;
+    if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", id));
+    return false;
+  }
+
   private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
-    if (this.refuse(ws, state, "publish", frame.id)) return;
-    if (!this.host.policy.clientPublish) {
-      this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", frame.id));
-      return;
-    }
+    if (!this.mayPublish(ws, state, frame.id)) return;
     if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
       this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
       return;
     }
-    const key = frame.id === undefined ? undefined : `${state.userId ?? ""}\u0000${frame.id}`;
+    const key = frame.id === undefined ? undefined : publishKey(state, frame.id);
     this.host.publishFromSocket(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
   }
 
@@ -140,12 +148,14 @@ export class ClientFrames {
 
   private onPresence(ws: WebSocket, state: SocketState, presence: unknown): void {
     if (this.refuse(ws, state, "presence")) return;
-    const bytes = utf8ByteLength(JSON.stringify(presence) ?? "");
-    if (bytes > this.host.config.limits.presenceStateMaxBytes) {
+    // The decoder guarantees `state` is present; JSON text always, so undefined cannot occur here.
+    const presenceJson = JSON.stringify(presence) ?? "null";
+    // Config keeps presenceStateMaxBytes within the attachment budget (socket-budget.ts).
+    if (utf8ByteLength(presenceJson) > this.host.config.limits.presenceStateMaxBytes) {
       this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.host.config.limits.presenceStateMaxBytes} bytes`));
       return;
     }
-    const next = { ...state, presence };
+    const next = { ...state, presenceJson };
     writeSocketState(ws, next);
     this.host.presenceChanged(next);
   }

@@ -86,12 +86,13 @@ export class Delivery {
     return [count, bytes];
   }
 
-  /** Binary frames go to every other socket (and the sender with echo); never sequenced. */
-  relayBinary(sockets: readonly WebSocket[], sender: SocketState, data: ArrayBuffer): Sent {
+  /** Binary frames go to every other socket (and the sender, by id, with echo); never sequenced. */
+  relayBinary(sockets: readonly WebSocket[], senderId: string, data: ArrayBuffer, skip?: (state: SocketState) => boolean): Sent {
     let count = 0;
     for (const ws of sockets) {
       const state = readSocketState(ws);
-      if (!state || (state.id === sender.id && !state.echo)) continue;
+      if (!state || (state.id === senderId && !state.echo)) continue;
+      if (skip?.(state)) continue;
       if (this.send(ws, state, data)) count++;
     }
     return [count, count * data.byteLength];

@@ -9,12 +9,21 @@
  * on load seq = max(meta.seq, MAX(messages.seq)). Trims run every TRIM_EVERY_APPENDS appends
  * and reads clamp to the window, so what is served never breaks HISTORY_MAX_MESSAGES /
  * HISTORY_MAX_AGE_SECONDS even while a few extra rows wait for the next trim.
+ *
+ * Data longer than one SQLite value may be (text-chunks.ts) keeps its first part in `messages`
+ * and the rest in `message_chunks` (seq, idx ≥ 1); reads join them, trims delete them too.
  */
 import type { StoredMessage } from "../shared/protocol";
+import { splitText } from "./text-chunks";
 
 export interface HistoryLimits {
   historyMaxMessages: number;
   historyMaxAgeSeconds: number;
+}
+
+interface ChunkRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  part: string;
 }
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -50,6 +59,7 @@ export class History {
     sql.exec(
       `CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, topic TEXT, sender TEXT NOT NULL, data TEXT NOT NULL)`,
     );
+    sql.exec(`CREATE TABLE IF NOT EXISTS message_chunks (seq INTEGER NOT NULL, idx INTEGER NOT NULL, part TEXT NOT NULL, PRIMARY KEY (seq, idx))`);
     this.load();
   }
 
@@ -72,22 +82,46 @@ export class History {
   append(input: { topic?: string; from: string; dataJson: string }, nowMs: number): StoredMessage {
     const message: StoredMessage = { seq: this.seq + 1, ts: nowMs, topic: input.topic, from: input.from, dataJson: input.dataJson };
     this.seq = message.seq;
-    if (this.limits.historyMaxMessages > 0) {
-      this.sql.exec(
-        `INSERT INTO messages (seq, ts, topic, sender, data) VALUES (?, ?, ?, ?, ?)`,
-        message.seq,
-        message.ts,
-        message.topic ?? null,
-        message.from,
-        message.dataJson,
-      );
-    } else this.saveSeq();
+    if (this.limits.historyMaxMessages > 0) this.writeRow(message);
+    else this.saveSeq();
     if (++this.appendsSinceTrim >= TRIM_EVERY_APPENDS) {
       this.appendsSinceTrim = 0;
       this.sql.exec(`DELETE FROM messages WHERE seq <= ?`, this.windowStart());
+      this.sql.exec(`DELETE FROM message_chunks WHERE seq <= ?`, this.windowStart());
       this.trimByAge(nowMs);
     }
     return message;
+  }
+
+  /** One message's rows: its first part in `messages`, any further parts in `message_chunks`. */
+  private writeRow(message: StoredMessage): void {
+    const [first, ...rest] = splitText(message.dataJson);
+    this.sql.exec(
+      `INSERT INTO messages (seq, ts, topic, sender, data) VALUES (?, ?, ?, ?, ?)`,
+      message.seq,
+      message.ts,
+      message.topic ?? null,
+      message.from,
+      first!,
+    );
+    rest.forEach((part, index) => this.sql.exec(`INSERT INTO message_chunks (seq, idx, part) VALUES (?, ?, ?)`, message.seq, index + 1, part));
+  }
+
+  /** Messages from rows, with the parts of chunked data joined back on. */
+  private readRows(rows: MessageRow[]): StoredMessage[] {
+    const messages = rows.map(toMessage);
+    if (messages.length === 0) return messages;
+    const bySeq = new Map(messages.map((message) => [message.seq, message]));
+    const chunks = this.sql.exec<ChunkRow>(
+      `SELECT seq, part FROM message_chunks WHERE seq >= ? AND seq <= ? ORDER BY seq, idx`,
+      messages[0]!.seq,
+      messages[messages.length - 1]!.seq,
+    );
+    for (const chunk of chunks) {
+      const message = bySeq.get(chunk.seq);
+      if (message) message.dataJson += chunk.part;
+    }
+    return messages;
   }
 
   private saveSeq(): void {
@@ -102,7 +136,8 @@ export class History {
   private trimByAge(nowMs: number): void {
     // An age trim may delete the newest row, which is where seq is read from on load.
     this.saveSeq();
-    this.sql.exec(`DELETE FROM messages WHERE ts < ?`, nowMs - this.limits.historyMaxAgeSeconds * 1000);
+    const trimmed = this.sql.exec(`DELETE FROM messages WHERE ts < ?`, nowMs - this.limits.historyMaxAgeSeconds * 1000).rowsWritten;
+    if (trimmed > 0) this.sql.exec(`DELETE FROM message_chunks WHERE seq NOT IN (SELECT seq FROM messages)`);
   }
 
   /** Messages with seq > `since`, oldest first, at most `limit`, none older than the age limit. */
@@ -113,7 +148,7 @@ export class History {
       Math.max(since, this.windowStart()),
       limit,
     );
-    return rows.toArray().map(toMessage);
+    return this.readRows(rows.toArray());
   }
 
   getMeta(key: string): string | undefined {

@@ -34,7 +34,7 @@ export function memberOf(state: SocketState): Member {
   return {
     connectionId: state.id,
     ...(state.userId ? { userId: state.userId } : {}),
-    ...(state.presence === undefined ? {} : { state: state.presence }),
+    ...(state.presenceJson === undefined ? {} : { state: JSON.parse(state.presenceJson) as unknown }),
   };
 }
 

@@ -17,6 +17,8 @@ interface Waiting {
 
 /** Most publishes in one call to the primary. */
 export const MAX_ITEMS_PER_PRIMARY_CALL = 512;
+/** Most data in one call, as structured-clone bytes (≤ 2 per UTF-16 unit): clear of the 32 MiB JS RPC limit. */
+export const MAX_BYTES_PER_PRIMARY_CALL = 8 * 1024 * 1024;
 
 export class PrimaryLink {
   private readonly queue: Waiting[] = [];
@@ -39,7 +41,7 @@ export class PrimaryLink {
     this.busy = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_ITEMS_PER_PRIMARY_CALL);
+        const batch = this.queue.splice(0, itemsForOneCall(this.queue));
         try {
           const seqs = await this.primary().sequenceFromShard(this.room(), batch.map((waiting) => waiting.item));
           batch.forEach((waiting, index) => waiting.resolve(seqs[index]!));
@@ -51,4 +53,16 @@ export class PrimaryLink {
       this.busy = false;
     }
   }
+}
+
+/** How many queued publishes the next call takes: up to the count and byte caps, at least one. */
+function itemsForOneCall(queue: readonly Waiting[]): number {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && count < MAX_ITEMS_PER_PRIMARY_CALL) {
+    bytes += 2 * queue[count]!.item.dataJson.length;
+    if (count > 0 && bytes > MAX_BYTES_PER_PRIMARY_CALL) break;
+    count++;
+  }
+  return count;
 }

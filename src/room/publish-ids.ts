@@ -2,8 +2,12 @@
  * @module publish-ids
  * Idempotency for client publishes: a publish `id` seen within the window is acknowledged with
  * its original seq and not published again, so a client that lost an ack can safely resend.
- * Keys are scoped by user (or connection when anonymous) so one client cannot shadow another.
+ * Keys are scoped by user (or connection when anonymous) so one client cannot shadow another:
+ * every caller (sockets, shards, the HTTP API) builds its key with `publishKey` (publish-key.ts),
+ * the one place that rule lives.
  */
+
+export { publishKey, type PublishIdScope } from "./publish-key";
 
 /** How long a publish id is remembered. */
 export const PUBLISH_ID_WINDOW_MS = 10 * 60 * 1000;

@@ -18,6 +18,7 @@ import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
 import { encodeAck, encodeHistoryItem, type StoredMessage } from "../shared/protocol";
+import { PUBLISH_SCOPE_PARAM, readPublishScope } from "../shared/publish-scope";
 import { parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { refuseUpgrade } from "../refuse-upgrade";
@@ -32,14 +33,15 @@ import { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
 import { RoomStats, combineStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
-import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
+import { readSocketState, socketStateProblem, writeSocketState, type SocketState } from "./socket-state";
 import { TopicSnapshots } from "./topic-snapshots";
 import { Batcher } from "./batcher";
 import { welcomeFrame, type RoomView } from "./welcome";
 import { ClientFrames } from "./client-frames";
 import { PrimaryLink } from "./primary-link";
+import { BinaryLink } from "./binary-link";
 import { ShardedPrimary } from "./sharded-primary";
-import { shardObjectName, type AttachRequest, type AttachResult, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
+import { shardObjectName, type AttachRequest, type AttachResult, type BinaryFrame, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
 import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
 
 /** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
@@ -49,6 +51,8 @@ const HEARTBEAT_RESPONSE = "pong";
 const READY_STATE_OPEN = 1;
 /** Most history messages one HTTP read returns. */
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
+/** Close reason when a shard cannot reach its primary while a connection is being set up. */
+const PRIMARY_UNAVAILABLE_REASON = "room unavailable, try again later";
 /** Sender id of messages published through the HTTP API. */
 export const API_SENDER = "api";
 
@@ -91,6 +95,7 @@ export class Room extends DurableObject<Env> {
   /** Set when this object is one shard of a sharded room: its sockets' publishes go to the primary. */
   private shardIndex: number | undefined;
   private primaryLink: PrimaryLink | undefined;
+  private binaryLink: BinaryLink | undefined;
   /** Set when this object is the primary of a sharded room (policy shards > 1). */
   private primary: ShardedPrimary | undefined;
   /** Shard only: messages for connections still being attached, sent once their replay is out. */
@@ -144,7 +149,11 @@ export class Room extends DurableObject<Env> {
     this.primary?.cancel();
     this.primary = undefined;
     this.primaryLink = undefined;
-    if (this.shardIndex !== undefined) this.primaryLink = new PrimaryLink(() => this.primaryStub(), () => this.roomName);
+    this.binaryLink = undefined;
+    if (this.shardIndex !== undefined) {
+      this.primaryLink = new PrimaryLink(() => this.primaryStub(), () => this.roomName);
+      this.binaryLink = new BinaryLink(() => this.primaryStub(), () => this.roomName);
+    }
     else if (this.policy.shards > 1) {
       const stores = { history: this.history, snapshots: this.snapshots, publishIds: this.publishIds, sql: this.ctx.storage.sql };
       this.primary = new ShardedPrimary(stores, this.policy.shards, (index) => this.shardStub(index), () => this.roomName);
@@ -199,6 +208,10 @@ export class Room extends DurableObject<Env> {
     }
     this.rememberRoom(identity.room, identity.shard);
     const url = new URL(request.url);
+    const state = this.newSocketState(identity, url);
+    // The Worker already answered 400 for `?topics=` over budget; this backstop covers any caller.
+    const oversized = socketStateProblem(state);
+    if (oversized) return Response.json({ error: { code: "bad_request", message: oversized } }, { status: 400 });
     const refusal = await this.refusalFor(identity);
     if (refusal) {
       this.stats.recordClose(refusal, Date.now());
@@ -208,7 +221,6 @@ export class Room extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     const headers = identity.subprotocol ? { "Sec-WebSocket-Protocol": identity.subprotocol } : undefined;
 
-    const state = this.newSocketState(identity, url);
     if (this.primaryLink) {
       await this.attachToPrimary(server, state, url);
       return new Response(null, { status: 101, webSocket: client, headers });
@@ -233,12 +245,31 @@ export class Room extends DurableObject<Env> {
   private async refusalFor(identity: ConnectionIdentity): Promise<{ code: number; reason: string } | undefined> {
     if (this.ctx.getWebSockets().length >= this.maxConnections) return { code: CloseCode.tryAgainLater, reason: "room is full" };
     if (identity.ticketId) {
+      const ticketId = identity.ticketId;
       const expiresAtMs = identity.ticketExpiresAtMs ?? Date.now();
       // Single use is the primary's to decide in a sharded room: tickets may land on any shard.
-      const fresh = this.primaryLink ? await this.primaryStub().redeemTicket(this.roomName, identity.ticketId, expiresAtMs) : this.tickets.redeem(identity.ticketId, expiresAtMs, Date.now());
+      const fresh = this.primaryLink
+        ? await this.askPrimaryDuringUpgrade(() => this.primaryStub().redeemTicket(this.roomName, ticketId, expiresAtMs))
+        : this.tickets.redeem(ticketId, expiresAtMs, Date.now());
+      if (fresh === undefined) return { code: CloseCode.tryAgainLater, reason: PRIMARY_UNAVAILABLE_REASON };
       if (!fresh) return { code: CloseCode.unauthorized, reason: "ticket already used" };
     }
     return undefined;
+  }
+
+  /**
+   * Every call a shard makes to its primary while a connection is being set up goes through
+   * here: a primary that fails (overloaded, restarting, unreachable) is transient, so the
+   * connection is upgraded and then closed with 1013 (SPEC §4), never answered with HTTP 500,
+   * which a browser sees as 1006 and retries at once. undefined means the primary failed.
+   */
+  private async askPrimaryDuringUpgrade<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      log("error", { room: this.roomName, code: CloseCode.tryAgainLater, where: "Room.askPrimaryDuringUpgrade", error, reason: "primary unavailable" });
+      return undefined;
+    }
   }
 
   /**
@@ -252,14 +283,12 @@ export class Room extends DurableObject<Env> {
     this.pendingAttach.set(state.id, []);
     this.stats.countConnection();
     log("connect", { room: this.roomName, connectionId: state.id });
-    let attached: AttachResult;
-    try {
-      const request: AttachRequest = { room: this.roomName, shard: this.shardIndex!, member: memberOf(state), since: url.searchParams.get("since"), epoch: url.searchParams.get("epoch"), topics: state.topics };
-      attached = await this.primaryStub().attachConnection(request);
-    } catch (error) {
+    const request: AttachRequest = { room: this.roomName, shard: this.shardIndex!, member: memberOf(state), since: url.searchParams.get("since"), epoch: url.searchParams.get("epoch"), topics: state.topics };
+    if (this.faultsAllowed && url.searchParams.get("fault") === "primary") request.fault = "primary";
+    const attached = await this.askPrimaryDuringUpgrade<AttachResult>(() => this.primaryStub().attachConnection(request));
+    if (!attached) {
       this.pendingAttach.delete(state.id);
-      log("error", { room: this.roomName, connectionId: state.id, where: "Room.attachToPrimary", error, reason: "primary unavailable" });
-      closeQuietly(server, CloseCode.internalError, "room unavailable");
+      closeQuietly(server, CloseCode.tryAgainLater, PRIMARY_UNAVAILABLE_REASON);
       return;
     }
     const waiting = this.pendingAttach.get(state.id) ?? [];
@@ -282,8 +311,15 @@ export class Room extends DurableObject<Env> {
     await this.expiry.closeExpired(this.openSockets(), Date.now());
   }
 
+  /** Test-only fault injection (`?fault=`): FAULT_INJECTION=on, and only where anyone may connect anyway. */
+  private get faultsAllowed(): boolean {
+    return this.env.FAULT_INJECTION === "on" && this.config.authMode === "open";
+  }
+
   private newSocketState(identity: ConnectionIdentity, url: URL): SocketState {
-    const faultsAllowed = this.env.FAULT_INJECTION === "on" && this.config.authMode === "open";
+    const faultsAllowed = this.faultsAllowed;
+    // A user's ids are scoped by user already; the client's secret scope matters only when anonymous.
+    const publishScope = identity.userId ? undefined : readPublishScope(url.searchParams.get(PUBLISH_SCOPE_PARAM));
     return {
       v: 1,
       id: newConnectionId(),
@@ -291,9 +327,11 @@ export class Room extends DurableObject<Env> {
       echo: url.searchParams.get("echo") === "1",
       topics: parseTopicList(url.searchParams.get("topics")),
       userId: identity.userId,
-      capabilities: identity.capabilities,
+      // A token may list a capability many times; the attachment holds each once.
+      capabilities: identity.capabilities && [...new Set(identity.capabilities)],
       tokenExpiresAtMs: identity.tokenExpiresAtMs,
       connectedAtMs: Date.now(),
+      ...(publishScope ? { publishScope } : {}),
       ...(faultsAllowed && url.searchParams.get("fault") === "send" ? { faultSend: true } : {}),
     };
   }
@@ -430,8 +468,10 @@ export class Room extends DurableObject<Env> {
     this.schedulePresenceFlush();
   }
 
-  allSockets(): WebSocket[] {
-    return this.ctx.getWebSockets();
+  relayBinary(_ws: WebSocket, state: SocketState, data: ArrayBuffer): void {
+    // A shard's frame reaches the other shards only through the primary's ordered fan-out.
+    if (this.binaryLink) this.binaryLink.relay({ from: state.id, data });
+    else this.stats.countOut(...this.delivery.relayBinary(this.ctx.getWebSockets(), state.id, data));
   }
 
   /** Sequences and stores one message, then delivers it (or, as a primary, hands it to the shards). */
@@ -485,9 +525,29 @@ export class Room extends DurableObject<Env> {
 
   /** History as JSON text: data is spliced in from storage, never parsed and re-serialized. */
   async readHistory(since: number, limit: number): Promise<string> {
+    return this.historyParts(since, limit).join("");
+  }
+
+  /**
+   * The same JSON as a byte stream, for GET /rooms/:room/messages: a page of large messages
+   * (each up to MAX_MESSAGE_BYTES) can be far over the 32 MiB JS RPC limit; a stream is not.
+   */
+  async readHistoryStream(since: number, limit: number): Promise<ReadableStream<Uint8Array>> {
+    const parts = this.historyParts(since, limit);
+    const encoder = new TextEncoder();
+    let next = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (next < parts.length) controller.enqueue(encoder.encode(parts[next++]));
+        else controller.close();
+      },
+    });
+  }
+
+  private historyParts(since: number, limit: number): string[] {
     const messages = this.history.since(since, Math.min(limit, HISTORY_PAGE_MAX_MESSAGES), Date.now());
-    const items = messages.map((message) => encodeHistoryItem(message)).join(",");
-    return `{"epoch":${JSON.stringify(this.history.epoch)},"seq":${this.history.seq},"messages":[${items}]}`;
+    const items = messages.map((message, index) => (index === 0 ? "" : ",") + encodeHistoryItem(message));
+    return [`{"epoch":${JSON.stringify(this.history.epoch)},"seq":${this.history.seq},"messages":[`, ...items, "]}"];
   }
 
   async info(room: string): Promise<RoomInfo> {
@@ -562,6 +622,7 @@ export class Room extends DurableObject<Env> {
   }
 
   async attachConnection(request: AttachRequest): Promise<AttachResult> {
+    if (request.fault === "primary" && this.faultsAllowed) throw new Error("injected primary fault");
     return this.primaryFor(request.room).attach(request, Date.now());
   }
 
@@ -582,6 +643,11 @@ export class Room extends DurableObject<Env> {
     });
   }
 
+  async relayBinaryFromShard(room: string, frames: BinaryFrame[]): Promise<void> {
+    const primary = this.primaryFor(room);
+    for (const frame of frames) primary.relayBinary(frame);
+  }
+
   async routeDirect(room: string, to: string, from: string, dataJson: string, ts: number): Promise<boolean> {
     return this.primaryFor(room).routeDirect(to, from, dataJson, ts);
   }
@@ -597,10 +663,13 @@ export class Room extends DurableObject<Env> {
 
   // ── RPC from the primary, to a shard ───────────────────────────────────────
 
-  /** Messages and presence from the primary, in seq order. */
+  /** Messages, presence and binary frames from the primary, in order. */
   async deliver(events: ShardEvent[]): Promise<void> {
+    // Connections still being attached have had no welcome yet: binary is not replayed, so skip them.
+    const attaching = (state: SocketState) => this.pendingAttach.has(state.id);
     for (const event of events) {
       if ("message" in event) this.deliverLocally(event.message);
+      else if ("binary" in event) this.stats.countOut(...this.delivery.relayBinary(this.ctx.getWebSockets(), event.binary.from, event.binary.data, attaching));
       else for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, event.presence);
     }
   }

@@ -5,10 +5,12 @@
  * is the seq order. A failing shard is logged and skipped; the others go on.
  */
 import { log } from "../log";
-import type { ShardEvent } from "./shard-protocol";
+import { shardEventBytes, type ShardEvent } from "./shard-protocol";
 
 /** Most events in one RPC to a shard. */
 export const MAX_EVENTS_PER_SHARD_CALL = 512;
+/** Most event bytes (shardEventBytes) in one RPC to a shard; a single larger event goes alone. */
+export const MAX_BYTES_PER_SHARD_CALL = 8 * 1024 * 1024;
 
 export interface ShardTarget {
   deliver(events: ShardEvent[]): Promise<void>;
@@ -39,7 +41,7 @@ export class ShardFanout {
     try {
       const queue = this.queues[shard]!;
       while (queue.length > 0) {
-        const events = queue.splice(0, MAX_EVENTS_PER_SHARD_CALL);
+        const events = queue.splice(0, eventsForOneCall(queue));
         try {
           await this.target(shard).deliver(events);
         } catch (error) {
@@ -50,4 +52,16 @@ export class ShardFanout {
       this.busy[shard] = false;
     }
   }
+}
+
+/** How many queued events the next call takes: up to the count and byte caps, at least one. */
+function eventsForOneCall(queue: readonly ShardEvent[]): number {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && count < MAX_EVENTS_PER_SHARD_CALL) {
+    bytes += shardEventBytes(queue[count]!);
+    if (count > 0 && bytes > MAX_BYTES_PER_SHARD_CALL) break;
+    count++;
+  }
+  return count;
 }

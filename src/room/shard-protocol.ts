@@ -23,6 +23,8 @@ export interface AttachRequest {
   since: string | null;
   epoch: string | null;
   topics: string[];
+  /** Test-only (FAULT_INJECTION=on, open mode): the primary fails this attach. */
+  fault?: "primary";
 }
 
 export interface AttachResult {
@@ -45,8 +47,26 @@ export interface SequenceItem {
   key?: string;
 }
 
+/** A binary frame a shard's connection sent: relayed to every shard, never sequenced or stored. */
+export interface BinaryFrame {
+  /** The sender's connection id: it gets the frame back only with echo. */
+  from: string;
+  data: ArrayBuffer;
+}
+
 /** What travels from the primary to a shard, in order. */
-export type ShardEvent = { message: StoredMessage } | { presence: string };
+export type ShardEvent = { message: StoredMessage } | { presence: string } | { binary: BinaryFrame };
+
+/**
+ * Bytes one event adds to an RPC, bounded from above: structured clone writes a string in at
+ * most 2 bytes per UTF-16 unit. Callers cap a call's total so it stays clear of the 32 MiB
+ * JS RPC limit.
+ */
+export function shardEventBytes(event: ShardEvent): number {
+  if ("message" in event) return 2 * (event.message.dataJson.length + (event.message.topic?.length ?? 0)) + 64;
+  if ("presence" in event) return 2 * event.presence.length + 16;
+  return event.binary.data.byteLength + 64;
+}
 
 export interface ShardStats {
   connections: number;

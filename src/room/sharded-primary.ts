@@ -2,7 +2,7 @@
  * @module sharded-primary
  * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; sequences every
  * message (from the HTTP API and from shards), keeps history, snapshots and publish ids, keeps
- * the member registry, and fans messages and presence out to every shard in order.
+ * the member registry, and fans messages, presence and binary frames out to every shard in order.
  */
 import type { StoredMessage } from "../shared/protocol";
 import type { History } from "./history";
@@ -11,7 +11,7 @@ import { PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, type Member } fro
 import type { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
 import { ShardFanout, type ShardTarget } from "./shard-fanout";
-import type { AttachRequest, AttachResult, SequenceItem } from "./shard-protocol";
+import type { AttachRequest, AttachResult, BinaryFrame, SequenceItem } from "./shard-protocol";
 import type { TopicSnapshots } from "./topic-snapshots";
 
 export interface PrimaryStores {
@@ -54,6 +54,11 @@ export class ShardedPrimary {
     if (item.key !== undefined) publishIds.remember(item.key, message.seq, nowMs);
     this.fanout.push({ message });
     return message.seq;
+  }
+
+  /** A shard's binary frame goes to every shard (the sender's too) in the same order as messages. */
+  relayBinary(frame: BinaryFrame): void {
+    this.fanout.push({ binary: frame });
   }
 
   /** Registers a new connection of a shard and tells it what to replay: all in one turn. */

@@ -5,8 +5,9 @@
  * for the life of the current isolate only; the attachment stays the source of truth.
  */
 import type { WireMode } from "../shared/protocol";
+import { ATTACHMENT_BUDGET_BYTES, ATTACHMENT_KEY, attachmentBytesBound, topicsBudgetProblem, type SOCKET_STATE_FIELDS } from "../shared/socket-budget";
 
-export const ATTACHMENT_KEY = "roomcast";
+export { ATTACHMENT_KEY };
 const STATE_VERSION = 1;
 
 export interface SocketState {
@@ -21,13 +22,24 @@ export interface SocketState {
   capabilities?: string[];
   tokenExpiresAtMs?: number;
   connectedAtMs: number;
-  /** Presence state set with `{"type":"presence"}` (≤ PRESENCE_STATE_MAX_BYTES of JSON). */
-  presence?: unknown;
+  /**
+   * Presence state set with `{"type":"presence"}`, kept as its JSON text (≤ PRESENCE_STATE_MAX_BYTES):
+   * text has a provable attachment size (socket-budget.ts), a parsed value does not (`[-0,-0]`
+   * is 7 bytes of JSON but 9 bytes per number once serialized).
+   */
+  presenceJson?: string;
+  /** Anonymous connections: the client's secret publish-id scope (`?scope=`, publish-scope.ts). */
+  publishScope?: string;
   /** Shard connections: messages up to this seq were replayed or predate the connection. */
   floorSeq?: number;
   /** Test-only fault injection (FAULT_INJECTION=on): sends to this socket throw. */
   faultSend?: boolean;
 }
+
+/** Compile-time check: a SocketState field missing from the attachment budget is an error here. */
+type UnbudgetedField = Exclude<keyof SocketState, (typeof SOCKET_STATE_FIELDS)[number]>;
+const everyFieldBudgeted: [UnbudgetedField] extends [never] ? true : never = true;
+void everyFieldBudgeted;
 
 const cache = new WeakMap<WebSocket, SocketState>();
 
@@ -64,4 +76,15 @@ export function readSocketState(ws: WebSocket): SocketState | null {
 export function writeSocketState(ws: WebSocket, state: SocketState): void {
   ws.serializeAttachment({ [ATTACHMENT_KEY]: state });
   cache.set(ws, state);
+}
+
+/**
+ * Why a new connection's state would not fit its attachment, or undefined. The parts a client
+ * sets later (subscribe, presence) are held to their own budgets; this checks the whole.
+ */
+export function socketStateProblem(state: SocketState): string | undefined {
+  const topics = topicsBudgetProblem(state.topics);
+  if (topics !== undefined) return topics;
+  if (attachmentBytesBound(state) > ATTACHMENT_BUDGET_BYTES) return "connection state is too large (user id or token claims)";
+  return undefined;
 }

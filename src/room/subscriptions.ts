@@ -1,9 +1,10 @@
 /**
  * @module subscriptions
  * Applying subscribe/unsubscribe frames to a connection's topic filters, with the limits on
- * topic length and count (SPEC §3 "Topics").
+ * topic length, count and total length (SPEC §3 "Topics").
  */
-import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+import { topicsBudgetProblem } from "../shared/socket-budget";
+import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 
 export type SubscriptionResult = { ok: true; topics: string[]; added: string[] } | { ok: false; message: string };
 
@@ -12,7 +13,9 @@ export function applySubscribe(current: readonly string[], requested: readonly s
   if (invalid !== undefined) return { ok: false, message: `topics must be 1–${MAX_TOPIC_LENGTH} characters` };
   const added = [...new Set(requested)].filter((topic) => !current.includes(topic));
   const topics = [...current, ...added];
-  if (topics.length > MAX_TOPICS_PER_CONNECTION) return { ok: false, message: `at most ${MAX_TOPICS_PER_CONNECTION} topics per connection` };
+  // Count and total length: the list lives in the socket's attachment (socket-budget.ts).
+  const problem = topicsBudgetProblem(topics);
+  if (problem !== undefined) return { ok: false, message: problem };
   return { ok: true, topics, added };
 }
 

@@ -1,9 +1,11 @@
 /**
  * @module topic-snapshots
  * The newest message of each topic, in SQLite so it survives hibernation and restarts. Sent to
- * a connection when it subscribes, marked `snapshot: true` (SPEC §3 "Topics").
+ * a connection when it subscribes, marked `snapshot: true` (SPEC §3 "Topics"). Data longer than
+ * one SQLite value may be keeps its first part in `topic_latest` and the rest in `topic_chunks`.
  */
 import type { StoredMessage } from "../shared/protocol";
+import { splitText } from "./text-chunks";
 
 /** Most snapshots sent for one subscribe: a wildcard over a huge topic space stays bounded. */
 export const MAX_SNAPSHOTS_PER_SUBSCRIBE = 256;
@@ -19,10 +21,14 @@ interface SnapshotRow extends Record<string, SqlStorageValue> {
 export class TopicSnapshots {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS topic_latest (topic TEXT PRIMARY KEY, seq INTEGER NOT NULL, ts INTEGER NOT NULL, sender TEXT NOT NULL, data TEXT NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS topic_chunks (topic TEXT NOT NULL, idx INTEGER NOT NULL, part TEXT NOT NULL, PRIMARY KEY (topic, idx))`);
   }
 
   remember(message: StoredMessage): void {
     if (message.topic === undefined) return;
+    const [first, ...rest] = splitText(message.dataJson);
+    this.sql.exec(`DELETE FROM topic_chunks WHERE topic = ?`, message.topic);
+    rest.forEach((part, index) => this.sql.exec(`INSERT INTO topic_chunks (topic, idx, part) VALUES (?, ?, ?)`, message.topic!, index + 1, part));
     this.sql.exec(
       `INSERT INTO topic_latest (topic, seq, ts, sender, data) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(topic) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, sender = excluded.sender, data = excluded.data`,
@@ -30,7 +36,7 @@ export class TopicSnapshots {
       message.seq,
       message.ts,
       message.from,
-      message.dataJson,
+      first!,
     );
   }
 
@@ -48,6 +54,13 @@ export class TopicSnapshots {
         : this.sql.exec<SnapshotRow>(`SELECT topic, seq, ts, sender, data FROM topic_latest WHERE topic = ?`, filter);
       for (const row of rows) bySeq.set(row.seq, { seq: row.seq, ts: row.ts, topic: row.topic, from: row.sender, dataJson: row.data });
     }
-    return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_SNAPSHOTS_PER_SUBSCRIBE);
+    const latest = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_SNAPSHOTS_PER_SUBSCRIBE);
+    for (const message of latest) this.joinChunks(message);
+    return latest;
+  }
+
+  /** Appends the further parts of a chunked snapshot (none for data that fit one row). */
+  private joinChunks(message: StoredMessage): void {
+    for (const chunk of this.sql.exec<{ part: string }>(`SELECT part FROM topic_chunks WHERE topic = ? ORDER BY idx`, message.topic!)) message.dataJson += chunk.part;
   }
 }

@@ -12,6 +12,7 @@ import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { topicsQueryProblem } from "../shared/socket-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { authenticateApi, callerMayUseRoom, roomOutOfScopeResponse, type ApiCaller } from "./api-auth";
 import { batchPublish } from "./batch-publish";
@@ -97,6 +98,8 @@ app.get("/rooms/:room", async (c) => {
     return errorResponse(403, "origin_not_allowed", "this Origin may not connect");
   }
   if (!(await connectAllowed(c.env, config, request))) return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later");
+  const topicsProblem = topicsQueryProblem(c.req.query("topics"));
+  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem);
   const protocol = chooseSubprotocol(request.headers.get("Sec-WebSocket-Protocol"));
   if (!protocol) return errorResponse(400, "bad_handshake", "too many subprotocols offered");
   const room = c.get("room");
@@ -128,7 +131,7 @@ app.get("/rooms/:room/messages", async (c) => {
   const since = parseNonNegativeInteger(c.req.query("since"), 0);
   const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
   if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
-  const body = await roomStub(c).readHistory(since, limit);
+  const body = await roomStub(c).readHistoryStream(since, limit);
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 });
 
