@@ -4,8 +4,9 @@
  * roomcast (a snapshot of HEAD, with ROOM_POLICIES for batched and sharded rooms), the bare
  * Durable Object relay and a partyserver relay (each `wrangler dev`, same workerd), a Node `ws`
  * server and Bun's pub/sub; measures idle memory, then rounds of connect storm, fan-out burst,
- * paced fan-out latency and chat per target — targets alternate, the order rotating every
- * round — and prints medians and ratios to the bare relay; writes JSON, an SVG chart and
+ * paced fan-out latency, chat and ingest per target — targets alternate, the order rotating
+ * every round — plus roomcast's HTTP batch publish, and prints medians, ratios to the bare
+ * relay and the goals of issues 6 and 11; writes JSON, an SVG chart and
  * Markdown tables under bench/results/. `--scale` runs only the sharded-room scale scenario.
  * Every spawned process is killed at the end, on error, on Ctrl-C, and on the run timeout.
  */
@@ -13,6 +14,7 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureMemory, rotate, runTarget } from "./lib/compare.mjs";
+import { runHttpPublish } from "./lib/http-publish.mjs";
 import { LoadPool } from "./lib/load.mjs";
 import { QUICK_RUN_TIMEOUT_MS, RUN_TIMEOUT_MS, WARMUP, parseOptions } from "./lib/options.mjs";
 import { createProgress, machineInfo, writeResults } from "./lib/results.mjs";
@@ -75,20 +77,29 @@ function serverRecords() {
 
 async function compare(options, targets, startedAt) {
   const memory = await measureMemory(ctx, targets);
+  // Batch publish is HTTP into roomcast: measured once per round when a roomcast target runs.
+  const httpTarget = targets.find((t) => t.server === "roomcast");
+  const httpPublish = (profile, label) => withReloadRetry(httpTarget, `${label} batch publish`, () => {
+    progress.phase(`[${label}] roomcast HTTP: GET /healthz, single POSTs, ${profile.batchRequests} × POST /publish`);
+    return runHttpPublish(ctx, profile, label);
+  });
   for (const target of targets) await withReloadRetry(target, `the ${target.label} warm-up`, () => runTarget(ctx, target, WARMUP, "warmup"));
+  if (httpTarget) await httpPublish(WARMUP, "warmup");
   const rounds = Object.fromEntries(targets.map((t) => [t.key, []]));
+  const httpRounds = [];
   for (let r = 0; r < options.rounds; r++) {
     const label = `round${r + 1}of${options.rounds}`;
     for (const target of rotate(targets, r)) {
       rounds[target.key].push(await withReloadRetry(target, `${label} of ${target.label}`, () => runTarget(ctx, target, options, label)));
     }
+    if (httpTarget) httpRounds.push(await httpPublish(options, label));
   }
   progress.done();
-  const summary = summarize(targets, rounds, memory, options);
+  const summary = summarize(targets, rounds, memory, options, httpRounds);
   console.log(formatTable(targets, summary, options));
   const subtitle = `${startedAt.slice(0, 10)} · ${machineInfo(ROOT).cpus} cores · ${options.subscribers} subscribers · median of ${options.rounds} round(s)${options.quick ? " (--quick)" : ""}`;
   return {
-    document: { summary, memory, rounds },
+    document: { summary, memory, rounds, httpRounds },
     extras: { svg: renderChart(targets, summary, options, subtitle), md: `${formatMarkdown(targets, summary, options)}\n` },
   };
 }

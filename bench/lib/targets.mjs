@@ -10,13 +10,18 @@ import { BATCH_MS, BENCH_SHARDS, PUBLISHER_RATE_LIMIT_PER_SECOND, ROOM_POLICIES 
 
 export const V1_SUBPROTOCOL = "roomcast.v1";
 
-/** The targets, in the order tables and the chart show them. `short` heads the terminal columns. */
+/**
+ * The targets, in the order tables and the chart show them. `short` heads the terminal columns.
+ * `ingest` says how an ingest publisher learns its message landed: "echo" (connects with
+ * `?echo=1` and sees its own frame come back in room order) or "ack" (v1 publish with an `id`);
+ * targets without it skip the ingest scenario.
+ */
 export const TARGETS = Object.freeze([
-  { key: "raw", label: "roomcast raw", short: "rc raw", server: "roomcast", mode: "raw", roomPrefix: "" },
-  { key: "v1", label: "roomcast v1", short: "rc v1", server: "roomcast", mode: "v1", roomPrefix: "" },
-  { key: "batch", label: `roomcast v1 batchMs=${BATCH_MS}`, short: `rc v1 b${BATCH_MS}`, server: "roomcast", mode: "v1", roomPrefix: "batch-" },
-  { key: "shard", label: `roomcast raw ${BENCH_SHARDS} shards`, short: `rc ${BENCH_SHARDS}-shard`, server: "roomcast", mode: "raw", roomPrefix: "shard-" },
-  { key: "bare", label: "bare DO relay", short: "bare DO", server: "bare", mode: "raw", roomPrefix: "" },
+  { key: "raw", label: "roomcast raw", short: "rc raw", server: "roomcast", mode: "raw", roomPrefix: "", ingest: "echo" },
+  { key: "v1", label: "roomcast v1", short: "rc v1", server: "roomcast", mode: "v1", roomPrefix: "", ingest: "ack" },
+  { key: "batch", label: `roomcast v1 batchMs=${BATCH_MS}`, short: `rc v1 b${BATCH_MS}`, server: "roomcast", mode: "v1", roomPrefix: "batch-", ingest: "ack" },
+  { key: "shard", label: `roomcast raw ${BENCH_SHARDS} shards`, short: `rc ${BENCH_SHARDS}-shard`, server: "roomcast", mode: "raw", roomPrefix: "shard-", ingest: "echo" },
+  { key: "bare", label: "bare DO relay", short: "bare DO", server: "bare", mode: "raw", roomPrefix: "", ingest: "echo" },
   { key: "party", label: "partyserver", short: "partysrv", server: "partyserver", mode: "raw", roomPrefix: "" },
   { key: "ws", label: "Node ws", short: "node ws", server: "ws", mode: "raw", roomPrefix: "" },
   { key: "bun", label: "Bun pub/sub", short: "bun", server: "bun", mode: "raw", roomPrefix: "" },
