@@ -47,6 +47,13 @@ const HEARTBEAT_REQUEST = "ping";
 const HEARTBEAT_RESPONSE = "pong";
 /** WebSocket.readyState of an open socket. */
 const READY_STATE_OPEN = 1;
+/**
+ * The capacity check trusts the room's running socket count while it is this far below the
+ * limit, and counts the runtime's socket list (O(connections) per connect) only closer to it.
+ */
+const CAPACITY_EXACT_CHECK_MARGIN = 64;
+/** ...and recounts it anyway once per this many connects, so no drift can build up unseen. */
+const CAPACITY_RECOUNT_EVERY_CONNECTS = 256;
 /** Most history messages one HTTP read returns. */
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
 /** Sender id of messages published through the HTTP API. */
@@ -95,6 +102,9 @@ export class Room extends DurableObject<Env> {
   private primary: ShardedPrimary | undefined;
   /** Shard only: messages for connections still being attached, sent once their replay is out. */
   private readonly pendingAttach = new Map<string, StoredMessage[]>();
+  /** Sockets accepted minus departed in this isolate; counted from the runtime's list when first needed. */
+  private socketCount: number | undefined;
+  private connectsSinceRecount = 0;
   /** The History's view of the limits: the room's policy may override the global ones. */
   private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
 
@@ -215,6 +225,7 @@ export class Room extends DurableObject<Env> {
     }
     this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
+    this.countSocket(1);
     writeSocketState(server, state);
     this.stats.countConnection();
     log("connect", { room: identity.room, connectionId: state.id });
@@ -229,9 +240,26 @@ export class Room extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
+  /**
+   * Whether the room holds maxConnections sockets. Far below the limit the running count decides
+   * without listing every socket; near it the runtime's list does (sockets still closing count).
+   */
+  private isFull(): boolean {
+    const recount = this.socketCount === undefined || ++this.connectsSinceRecount >= CAPACITY_RECOUNT_EVERY_CONNECTS;
+    if (!recount && this.socketCount! + CAPACITY_EXACT_CHECK_MARGIN < this.maxConnections) return false;
+    this.connectsSinceRecount = 0;
+    this.socketCount = this.ctx.getWebSockets().length;
+    return this.socketCount >= this.maxConnections;
+  }
+
+  /** Keeps the running socket count (isFull) in step with accept and depart. */
+  private countSocket(delta: 1 | -1): void {
+    if (this.socketCount !== undefined) this.socketCount += delta;
+  }
+
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
   private async refusalFor(identity: ConnectionIdentity): Promise<{ code: number; reason: string } | undefined> {
-    if (this.ctx.getWebSockets().length >= this.maxConnections) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (this.isFull()) return { code: CloseCode.tryAgainLater, reason: "room is full" };
     if (identity.ticketId) {
       const expiresAtMs = identity.ticketExpiresAtMs ?? Date.now();
       // Single use is the primary's to decide in a sharded room: tickets may land on any shard.
@@ -248,6 +276,7 @@ export class Room extends DurableObject<Env> {
    */
   private async attachToPrimary(server: WebSocket, state: SocketState, url: URL): Promise<void> {
     this.ctx.acceptWebSocket(server, [state.id]);
+    this.countSocket(1);
     writeSocketState(server, state);
     this.pendingAttach.set(state.id, []);
     this.stats.countConnection();
@@ -362,6 +391,7 @@ export class Room extends DurableObject<Env> {
   private depart(ws: WebSocket, code: number, reason: string): void {
     if (this.departed.has(ws)) return;
     this.departed.add(ws);
+    this.countSocket(-1);
     const state = readSocketState(ws);
     // The runtime marks the socket closing before this handler runs, so add its user back:
     // "before" must be the user set while this connection was still here.
