@@ -105,6 +105,8 @@ export class Room extends DurableObject<Env> {
   /** Sockets accepted minus departed in this isolate; counted from the runtime's list when first needed. */
   private socketCount: number | undefined;
   private connectsSinceRecount = 0;
+  /** Open v1 sockets of this (unsharded) room, presence frames' only audience; counted when first needed. */
+  private v1Sockets: number | undefined;
   /** The History's view of the limits: the room's policy may override the global ones. */
   private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
 
@@ -223,9 +225,12 @@ export class Room extends DurableObject<Env> {
       await this.attachToPrimary(server, state, url);
       return new Response(null, { status: 101, webSocket: client, headers });
     }
-    this.presence.begin(() => this.currentUsers());
+    // Only v1 sockets get presence frames: with none in the room, a raw join is announced to nobody.
+    const announce = state.mode === "v1" || this.presenceWanted();
+    if (announce) this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
     this.countSocket(1);
+    if (state.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets++;
     writeSocketState(server, state);
     this.stats.countConnection();
     log("connect", { room: identity.room, connectionId: state.id });
@@ -234,8 +239,10 @@ export class Room extends DurableObject<Env> {
     if (state.mode === "v1") server.send(welcomeFrame(this.roomName, state, this.localView(plan), this.config.limits));
     if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
-    this.presence.join(memberOf(state));
-    this.schedulePresenceFlush();
+    if (announce) {
+      this.presence.join(memberOf(state));
+      this.schedulePresenceFlush();
+    }
     if (state.tokenExpiresAtMs !== undefined) await this.expiry.watch(state.tokenExpiresAtMs);
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -255,6 +262,20 @@ export class Room extends DurableObject<Env> {
   /** Keeps the running socket count (isFull) in step with accept and depart. */
   private countSocket(delta: 1 | -1): void {
     if (this.socketCount !== undefined) this.socketCount += delta;
+  }
+
+  /**
+   * Whether a presence change must be batched: some v1 socket is open to hear it, or a batch is
+   * already collecting (it must stay consistent for whoever hears it when it flushes).
+   */
+  private presenceWanted(): boolean {
+    if (!this.presence.isEmpty) return true;
+    if (this.v1Sockets === undefined) {
+      let count = 0;
+      for (const [, peer] of this.openSockets()) if (peer.mode === "v1") count++;
+      this.v1Sockets = count;
+    }
+    return this.v1Sockets > 0;
   }
 
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
@@ -393,18 +414,22 @@ export class Room extends DurableObject<Env> {
     this.departed.add(ws);
     this.countSocket(-1);
     const state = readSocketState(ws);
+    if (state?.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets--;
+    const announce = state !== null && !this.primaryLink && this.presenceWanted();
     // The runtime marks the socket closing before this handler runs, so add its user back:
     // "before" must be the user set while this connection was still here.
-    this.presence.begin(() => {
-      const users = this.currentUsers();
-      if (state?.userId) users.add(state.userId);
-      return users;
-    });
+    if (announce) {
+      this.presence.begin(() => {
+        const users = this.currentUsers();
+        if (state.userId) users.add(state.userId);
+        return users;
+      });
+    }
     this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
     log("close", { room: this.roomName, connectionId: state?.id, code });
     if (state && this.primaryLink) {
       this.ctx.waitUntil(this.primaryStub().detachConnection(this.roomName, state.id).catch(() => {}));
-    } else if (state) {
+    } else if (announce) {
       this.presence.leave(state.id);
       this.schedulePresenceFlush();
     }
@@ -417,6 +442,11 @@ export class Room extends DurableObject<Env> {
   private flushPresence(): void {
     this.presenceTimer = undefined;
     if (this.presence.isEmpty) return;
+    // Every v1 socket left meanwhile: the batch has no audience (welcomes list who is here).
+    if (this.v1Sockets === 0) {
+      this.presence.take(new Set());
+      return;
+    }
     const frame = encodePresenceDiff(this.presence.take(this.currentUsers()));
     for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, frame);
   }
