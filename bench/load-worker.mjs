@@ -8,6 +8,9 @@
  *   connect {group, url, count, subprotocol, concurrency}   open sockets (bounded concurrency and timeout)
  *   expect  {group, runId, mode, messages, ownMessages, recordLatency, checkOrder}   start counting
  *   chat    {group, runId, mode, perClient, ratePerSecond}  every socket publishes perClient messages
+ *   ingest  {group, runId, mode, perSocket, window, indexBase}  closed loop: every socket publishes
+ *           perSocket messages, at most `window` unconfirmed; a raw message is confirmed by its
+ *           own echo (`?echo=1`), a v1 one by its ack (publish `id` = the message index)
  *   collect {group}                                         stop counting, return counts and latencies
  *   close   {group}                                         close the group's sockets (1000), terminate stragglers
  *   exit                                                    terminate everything and exit
@@ -37,6 +40,7 @@ function groupNamed(name) {
 }
 
 function onFrame(group, ws, data, isBinary) {
+  if (ws.bench.ingest && !isBinary) onIngestFrame(ws, data.toString());
   const scenario = group.scenario;
   if (!scenario || isBinary) return;
   const messages = decodeFrame(scenario.mode, data.toString());
@@ -125,6 +129,57 @@ async function chat({ group: name, runId, mode, perClient, ratePerSecond }) {
   return { sent, planned: sends.length };
 }
 
+const V1_ACK_PREFIX = '{"type":"ack"';
+
+/** A publisher's own message came back (raw echo) or was acked (v1): one more may go out. */
+function onIngestFrame(ws, frame) {
+  const ingest = ws.bench.ingest;
+  let index;
+  if (ingest.mode === "v1") {
+    if (!frame.startsWith(V1_ACK_PREFIX)) return;
+    index = Number(JSON.parse(frame).id);
+  } else {
+    const decoded = decodeFrame("raw", frame)[0];
+    if (!decoded || decoded.runId !== ingest.runId) return;
+    index = decoded.index;
+  }
+  if (!(index >= ingest.indexBase && index < ingest.indexBase + ingest.total)) return;
+  ingest.confirmed++;
+  sendIngest(ws);
+}
+
+/** Sends while fewer than `window` messages are unconfirmed; settles once every message is confirmed. */
+function sendIngest(ws) {
+  const ingest = ws.bench.ingest;
+  while (ingest.sent < ingest.total && ingest.sent - ingest.confirmed < ingest.window && ws.readyState === WebSocket.OPEN) {
+    const index = ingest.indexBase + ingest.sent++;
+    const payload = encodePayload(ingest.runId, index, nowMs());
+    ws.send(ingest.mode === "v1" ? JSON.stringify({ type: "publish", data: payload, id: String(index) }) : payload);
+  }
+  if (ingest.confirmed >= ingest.total || ws.readyState !== WebSocket.OPEN) {
+    ws.bench.ingest = null;
+    ingest.done(ingest);
+  }
+}
+
+/** Ingest: each socket of the group publishes in a closed loop (see the header); resolves when all are confirmed or `timeoutMs` passed. */
+async function ingest({ group: name, runId, mode, perSocket, window, indexBase, timeoutMs }) {
+  const sockets = [...groupNamed(name).sockets];
+  const states = [];
+  let timer;
+  const runs = sockets.map((ws, k) => new Promise((done) => {
+    const state = { runId, mode, total: perSocket, window, indexBase: indexBase + k * perSocket, sent: 0, confirmed: 0, done };
+    states.push(state);
+    ws.bench.ingest = state;
+    sendIngest(ws);
+  }));
+  const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const outcome = await Promise.race([Promise.all(runs), timedOut]);
+  clearTimeout(timer);
+  for (const ws of sockets) ws.bench.ingest = null;
+  return { sent: states.reduce((n, s) => n + s.sent, 0), confirmed: states.reduce((n, s) => n + s.confirmed, 0), timedOut: outcome === "timeout" };
+}
+
 function reportProgress(group, done) {
   const scenario = group.scenario;
   if (!scenario || scenario.lastReported === scenario.received) return;
@@ -166,7 +221,7 @@ function exitNow() {
   process.exit(0);
 }
 
-const COMMANDS = { connect, expect, chat, collect, close };
+const COMMANDS = { connect, expect, chat, ingest, collect, close };
 
 process.on("message", async (message) => {
   if (message?.cmd === "exit") return exitNow();

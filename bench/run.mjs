@@ -4,8 +4,9 @@
  * roomcast (a snapshot of HEAD, with ROOM_POLICIES for batched and sharded rooms), the bare
  * Durable Object relay and a partyserver relay (each `wrangler dev`, same workerd), a Node `ws`
  * server and Bun's pub/sub; measures idle memory, then rounds of connect storm, fan-out burst,
- * paced fan-out latency and chat per target — targets alternate, the order rotating every
- * round — and prints medians and ratios to the bare relay; writes JSON, an SVG chart and
+ * paced fan-out latency, chat and ingest per target — targets alternate, the order rotating
+ * every round — plus roomcast's HTTP batch publish, and prints medians, ratios to the bare
+ * relay and the goals of issues 6 and 11; writes JSON, an SVG chart and
  * Markdown tables under bench/results/. `--scale` runs only the sharded-room scale scenario.
  * Every spawned process is killed at the end, on error, on Ctrl-C, and on the run timeout.
  */
@@ -13,12 +14,13 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureMemory, rotate, runTarget } from "./lib/compare.mjs";
+import { runHttpPublish } from "./lib/http-publish.mjs";
 import { LoadPool } from "./lib/load.mjs";
 import { QUICK_RUN_TIMEOUT_MS, RUN_TIMEOUT_MS, WARMUP, parseOptions } from "./lib/options.mjs";
 import { createProgress, machineInfo, writeResults } from "./lib/results.mjs";
 import { formatScale, runScale } from "./lib/scale.mjs";
 import { killAllServersNow, reloadCount, startServer, stopServer, waitReady } from "./lib/servers.mjs";
-import { snapshotHead, sourceInfo } from "./lib/source.mjs";
+import { snapshotHead, sourceInfo, writeNoAssetsConfig } from "./lib/source.mjs";
 import { round } from "./lib/stats.mjs";
 import { summarize } from "./lib/summary.mjs";
 import { renderChart } from "./lib/svg.mjs";
@@ -37,6 +39,7 @@ const progress = createProgress();
 const servers = {};
 let pool = null;
 let snapshot = null;
+let noAssetsConfig = null;
 const ctx = { servers, progress, attempt: 0, stamp: Date.now().toString(36) };
 
 /** Runs `measure()`; when the target's server reloaded meanwhile, waits for it and repeats (bounded). */
@@ -75,20 +78,29 @@ function serverRecords() {
 
 async function compare(options, targets, startedAt) {
   const memory = await measureMemory(ctx, targets);
+  // Batch publish is HTTP into roomcast: measured once per round when a roomcast target runs.
+  const httpTarget = targets.find((t) => t.server === "roomcast");
+  const httpPublish = (profile, label) => withReloadRetry(httpTarget, `${label} batch publish`, () => {
+    progress.phase(`[${label}] roomcast HTTP: GET /healthz, single POSTs, ${profile.batchRequests} × POST /publish`);
+    return runHttpPublish(ctx, profile, label);
+  });
   for (const target of targets) await withReloadRetry(target, `the ${target.label} warm-up`, () => runTarget(ctx, target, WARMUP, "warmup"));
+  if (httpTarget) await httpPublish(WARMUP, "warmup");
   const rounds = Object.fromEntries(targets.map((t) => [t.key, []]));
+  const httpRounds = [];
   for (let r = 0; r < options.rounds; r++) {
     const label = `round${r + 1}of${options.rounds}`;
     for (const target of rotate(targets, r)) {
       rounds[target.key].push(await withReloadRetry(target, `${label} of ${target.label}`, () => runTarget(ctx, target, options, label)));
     }
+    if (httpTarget) httpRounds.push(await httpPublish(options, label));
   }
   progress.done();
-  const summary = summarize(targets, rounds, memory, options);
+  const summary = summarize(targets, rounds, memory, options, httpRounds);
   console.log(formatTable(targets, summary, options));
   const subtitle = `${startedAt.slice(0, 10)} · ${machineInfo(ROOT).cpus} cores · ${options.subscribers} subscribers · median of ${options.rounds} round(s)${options.quick ? " (--quick)" : ""}`;
   return {
-    document: { summary, memory, rounds },
+    document: { summary, memory, rounds, httpRounds },
     extras: { svg: renderChart(targets, summary, options, subtitle), md: `${formatMarkdown(targets, summary, options)}\n` },
   };
 }
@@ -99,7 +111,9 @@ async function main() {
   const loadAverageAtStart = loadavg().map((n) => round(n));
   const targets = options.scale ? [] : TARGETS.filter((t) => !options.targets || options.targets.includes(t.key));
   if (!options.worktree) snapshot = snapshotHead(ROOT);
-  const definitions = definitionsFor(options.scale ? [{ server: "roomcast" }] : targets, serverDefinitions(ROOT, snapshot?.dir ?? ROOT));
+  const roomcastDir = snapshot?.dir ?? ROOT;
+  if (options.noAssets) noAssetsConfig = writeNoAssetsConfig(roomcastDir);
+  const definitions = definitionsFor(options.scale ? [{ server: "roomcast" }] : targets, serverDefinitions(ROOT, roomcastDir, { roomcastConfig: noAssetsConfig?.path }));
   await startServers(definitions, options);
   pool = new LoadPool(options.workers, (received, expected) => progress.count(received, expected));
   Object.assign(ctx, { pool, options });
@@ -114,7 +128,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     options,
     machine: { ...machineInfo(ROOT), loadAverageAtStart },
-    source: sourceInfo(ROOT, options.worktree),
+    source: { ...sourceInfo(ROOT, options.worktree), assets: !options.noAssets },
     notes: [
       "Every process (servers, load workers, publisher) shares this machine's CPUs; compare ratios within a run, not absolute figures across runs.",
       "workerd targets: clients connect to the serving workerd's own entry socket, skipping wrangler's proxy workerd (--via-proxy goes through it), so every target is one hop.",
@@ -134,6 +148,7 @@ function cleanup({ failed = false } = {}) {
     await pool?.stop();
     const logs = await Promise.all(Object.values(servers).map((server) => stopServer(server, { keepLog: failed })));
     for (const log of logs.filter(Boolean)) console.error(`server log kept: ${log}`);
+    noAssetsConfig?.remove();
     snapshot?.remove();
   })();
   return cleaning;
@@ -143,6 +158,7 @@ let interrupted = false;
 process.on("exit", () => {
   pool?.killNow();
   killAllServersNow();
+  noAssetsConfig?.remove();
   snapshot?.remove();
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -9,6 +9,8 @@ const POLICIES = [
   { match: "quotes-*", clientPublish: false, batchMs: BATCH_MS, conflate: true, binary: "deny" },
   { match: "batch-*", batchMs: BATCH_MS },
   { match: "small-*", maxConnections: 2, historyMaxMessages: 2 },
+  // more than the room's capacity-check margin (64), so most connects take the running count
+  { match: "crowd-*", maxConnections: 80 },
 ];
 
 
@@ -93,6 +95,25 @@ describe("room policies", () => {
     await waitForFrame(resumed.client, (f) => f.type === "message" && f.seq === results[4]!.seq!, "replay of every seq");
     expect(framesOf(resumed.client).filter((f) => f.type === "message").map((f) => f.seq)).toEqual(results.map((r) => r.seq));
     resumed.client.close();
+  });
+
+  it("keeps maxConnections exact in a room bigger than the capacity check's margin, across leaves", async () => {
+    const url = `${gateway.wsUrl}/rooms/crowd-1`;
+    const early = await Promise.all(Array.from({ length: 30 }, () => connect(url)));
+    for (const client of early) client.close(1000);
+    await Promise.all(early.map((client) => expectClose(client, "an early member leaving")));
+    const members = await Promise.all(Array.from({ length: 80 }, () => connect(url)));
+    const extra = await connect(url);
+    expect((await expectClose(extra, "the 81st connection")).code).toBe(CloseCode.tryAgainLater);
+    const leaving = members.splice(0, 10);
+    for (const client of leaving) client.close(1000);
+    await Promise.all(leaving.map((client) => expectClose(client, "a member leaving")));
+    await settle(200);
+    members.push(...(await Promise.all(Array.from({ length: 10 }, () => connect(url)))));
+    const over = await connect(url);
+    expect((await expectClose(over, "the connection over capacity after the refill")).code).toBe(CloseCode.tryAgainLater);
+    for (const member of members) expect(member.ws.readyState).toBe(member.ws.OPEN);
+    for (const member of members) member.close(1000);
   });
 
   it("applies maxConnections and historyMaxMessages from the matching policy", async () => {

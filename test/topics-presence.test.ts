@@ -85,6 +85,34 @@ describe("presence", () => {
     late.client.close();
   });
 
+  it("keeps raw members in v1 presence when the room had no v1 socket at first, and after the last v1 socket left", async () => {
+    const room = `${gateway.wsUrl}/rooms/raw-first`;
+    const early = await connect(`${room}?user=early`);
+    const first = await connectV1(`${room}?user=first`);
+    expect(first.welcome.users).toEqual(expect.arrayContaining([{ userId: "early", connections: 1 }, { userId: "first", connections: 1 }]));
+    first.client.close(1000);
+    await first.client.closed;
+    // No v1 socket is left: these changes reach nobody, but the next v1 welcome must show them.
+    const gone = await connect(`${room}?user=gone`);
+    gone.close(1000);
+    await gone.closed;
+    const middle = await connect(`${room}?user=middle`);
+    await settle(100);
+    const watcher = await connectV1(`${room}?user=watcher`);
+    const users = (watcher.welcome.users as Frame[]).map((u) => u.userId).sort();
+    expect(users).toEqual(["early", "middle", "watcher"]);
+    expect(watcher.welcome.memberCount).toBe(3);
+    const late = await connect(`${room}?user=late`);
+    const joined = await waitForFrame(watcher.client, (f) => f.type === "presence" && f.joined?.some((m: Frame) => m.userId === "late"), "a raw join after the watcher");
+    expect(joined.usersJoined).toContain("late");
+    early.close(1000);
+    const left = await waitForFrame(watcher.client, (f) => f.type === "presence" && f.left !== undefined, "a raw leave after the watcher");
+    expect(left).toMatchObject({ left: [expect.any(String)], usersLeft: ["early"] });
+    expect(framesOf(watcher.client).flatMap((f) => f.joined ?? []).map((m: Frame) => m.userId)).not.toContain("middle");
+    for (const client of [middle, late]) client.close();
+    watcher.client.close();
+  });
+
   it("batches a burst of joins into few frames", async () => {
     const watcher = await connectV1(`${gateway.wsUrl}/rooms/burst`);
     const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => connect(`${gateway.wsUrl}/rooms/burst?user=u${i}`)));

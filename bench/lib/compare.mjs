@@ -3,12 +3,13 @@
  * The comparison run's scenarios, for any target: idle memory per connection (steps of N idle
  * connections that all stay open until every target is measured, so no step reuses memory
  * another freed), and per round a connect storm, a fan-out burst (deliveries/s, CPU per
- * delivery, per-thread CPU of the serving process), paced fan-out latency at each rate, and a
- * chat room where every client publishes. Every wait is bounded (see options.mjs).
+ * delivery, per-thread CPU of the serving process), paced fan-out latency at each rate, a
+ * chat room where every client publishes, and ingest (publishers into one room in a closed
+ * loop, one subscriber). Every wait is bounded (see options.mjs).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { closePublisher, openPublisher, publishBurst, publishPaced } from "./load.mjs";
-import { MEMORY_WARM_CONNECTIONS, QUICK_MEMORY_SETTLE_MS, MEMORY_SETTLE_MS, QUIET_MS, STORM_CONCURRENCY_PER_WORKER } from "./options.mjs";
+import { INGEST_WINDOW, MEMORY_WARM_CONNECTIONS, QUICK_MEMORY_SETTLE_MS, MEMORY_SETTLE_MS, QUIET_MS, STORM_CONCURRENCY_PER_WORKER } from "./options.mjs";
 import { cpuMs, rssKiB, threadCpuDelta, threadCpuMs } from "./procfs.mjs";
 import { reloadCount, roomUrl } from "./servers.mjs";
 import { round } from "./stats.mjs";
@@ -123,7 +124,38 @@ export async function runTarget(ctx, target, profile, roundLabel) {
     await pool.close(room);
   }
   if (profile.chatClients > 1) record.chat = await runChat(ctx, target, profile, `${room}-chat`, `${target.key}${roundLabel}c`, prefix);
+  if (target.ingest) record.ingest = await runIngest(ctx, target, profile, `${room}-in`, `${target.key}${roundLabel}i`, prefix);
   return record;
+}
+
+/**
+ * Ingest: `ingestPublishers` publishers into one room, each with at most INGEST_WINDOW messages
+ * unconfirmed (echo or ack, see targets.mjs), and one subscriber; messages/s = what the
+ * subscriber received ÷ (first send → its last delivery). Every publisher also receives the
+ * others' messages (the room relays to everyone), the same on every target.
+ */
+async function runIngest(ctx, target, profile, room, runId, prefix) {
+  const { pool, progress } = ctx;
+  const server = ctx.servers[target.server];
+  const url = roomUrl(server, room);
+  const publishers = `${room}-pub`;
+  const perPublisher = profile.ingestMessagesPerPublisher;
+  progress.phase(`${prefix} ingest, connecting ${profile.ingestPublishers} publishers and 1 subscriber`);
+  await pool.connect(room, url, 1, subprotocolOf(target));
+  try {
+    await pool.connect(publishers, target.ingest === "echo" ? `${url}?echo=1` : url, profile.ingestPublishers, subprotocolOf(target));
+    await sleep(QUIET_MS);
+    progress.phase(`${prefix} ingest, ${profile.ingestPublishers} × ${perPublisher} messages, ≤ ${INGEST_WINDOW} in flight each`);
+    let loop;
+    const record = await runMeasured(ctx, server, {
+      group: room, runId, mode: target.mode, messages: perPublisher * profile.ingestPublishers, recordLatency: true, checkOrder: false,
+      send: async () => (loop = await pool.ingest(publishers, runId, target.mode, perPublisher, INGEST_WINDOW)),
+    });
+    return { ...record, publishersConfirmed: loop.confirmed, publishersSent: loop.sent, publishersTimedOut: loop.timedOut };
+  } finally {
+    await pool.close(publishers);
+    await pool.close(room);
+  }
 }
 
 /** Chat N↔N: every client publishes at a modest rate; everyone else receives each message. */

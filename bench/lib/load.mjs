@@ -26,6 +26,8 @@ const MS_PER_SECOND = 1000;
 /** Same as the load workers: no permessage-deflate for any client. */
 const PER_MESSAGE_DEFLATE = false;
 const NORMAL_CLOSURE = 1000;
+/** Message indexes one load worker's ingest publishers may use (worker i starts at i × this). */
+const INGEST_INDEX_SPAN = 1_000_000;
 
 export class LoadPool {
   /** Forks `count` load workers; `onProgress(received, expected)` is called while scenarios run. */
@@ -110,6 +112,16 @@ export class LoadPool {
     const durationMs = (perClient * MS_PER_SECOND) / ratePerSecond;
     const results = await this.all({ cmd: "chat", group, runId, mode, perClient, ratePerSecond }, durationMs + WORKER_REPLY_TIMEOUT_MS);
     return { sent: results.reduce((sum, r) => sum + r.sent, 0), planned: results.reduce((sum, r) => sum + r.planned, 0) };
+  }
+
+  /**
+   * Ingest: every client of `group` publishes `perSocket` messages in a closed loop with at most
+   * `window` unconfirmed (load-worker.mjs); message indexes never repeat across clients.
+   */
+  async ingest(group, runId, mode, perSocket, window) {
+    const timeoutMs = SCENARIO_TIMEOUT_MS;
+    const results = await Promise.all(this.children.map((child, i) => this.request(child, { cmd: "ingest", group, runId, mode, perSocket, window, indexBase: i * INGEST_INDEX_SPAN, timeoutMs }, timeoutMs + WORKER_REPLY_TIMEOUT_MS)));
+    return { sent: results.reduce((n, r) => n + r.sent, 0), confirmed: results.reduce((n, r) => n + r.confirmed, 0), timedOut: results.some((r) => r.timedOut) };
   }
 
   async close(group) {

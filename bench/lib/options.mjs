@@ -16,6 +16,12 @@ export const FULL_PROFILE = Object.freeze({
   chatDurationMs: 4_000,
   /** Idle connections added per memory step; one step per round, never closed in between. */
   memoryConnections: 500,
+  /** Ingest: publishers into one room (closed loop, INGEST_WINDOW unconfirmed each) and one subscriber. */
+  ingestPublishers: 8,
+  ingestMessagesPerPublisher: 1_000,
+  /** Batch publish: `POST /publish` requests of BATCH_PUBLISH_ENTRIES for one room; single-message POSTs as the baseline. */
+  batchRequests: 60,
+  singleRequests: 600,
   rounds: 3,
 });
 
@@ -29,6 +35,10 @@ export const QUICK_PROFILE = Object.freeze({
   chatRatePerSecond: 2,
   chatDurationMs: 1_500,
   memoryConnections: 100,
+  ingestPublishers: 8,
+  ingestMessagesPerPublisher: 150,
+  batchRequests: 12,
+  singleRequests: 150,
   rounds: 1,
 });
 
@@ -48,7 +58,15 @@ export const SCALE_PROFILE = Object.freeze({
 });
 
 /** Warm-up before the measured rounds: a few subscribers and messages per target, discarded. */
-export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatesPerSecond: [40], latencyDurationMs: 500, chatClients: 0 });
+export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatesPerSecond: [40], latencyDurationMs: 500, chatClients: 0, ingestPublishers: 2, ingestMessagesPerPublisher: 50, batchRequests: 2, singleRequests: 10 });
+/** Ingest: most unconfirmed messages per publisher (the issue's closed loop). */
+export const INGEST_WINDOW = 64;
+/** Entries in one `POST /publish` request (the most the API takes). */
+export const BATCH_PUBLISH_ENTRIES = 100;
+/** HTTP requests in flight at once in the batch-publish scenario (keep-alive connections). */
+export const HTTP_CONCURRENCY = 4;
+/** One HTTP request must be answered within this. */
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
 /** roomcast's per-connection rate limit during the run (default 50/s would drop the publisher's frames). */
 export const PUBLISHER_RATE_LIMIT_PER_SECOND = 1_000_000;
@@ -107,10 +125,15 @@ export const QUICK_RUN_TIMEOUT_MS = 5 * 60_000;
 /** File descriptors the scale run leaves free in the serving workerd (HTTP publishes, storage, logs). */
 export const SCALE_FD_RESERVE = 60;
 
-/** Goals from the issue, reported (never enforced). */
+/** Goals from issues 6 and 11, reported (never enforced). */
 export const GOALS = Object.freeze({
   rawVsBareFanout: 0.9,
-  v1VsBareFanout: 0.8,
+  v1VsBareFanout: 0.85,
+  rawVsBareIngest: 0.9,
+  vsBareConnects: 0.8,
+  v1VsBareIdleMemory: 1.3,
+  /** msgs/s: 10× the 803 msgs/s issue 11 measured for 100-entry `POST /publish` before group commit. */
+  batchPublishMessagesPerSecond: 8_030,
   batchVsBareMessages: 3,
   rawVsPartyserverFanout: 1.3,
   rawVsBareP99: 1.2,
@@ -120,7 +143,7 @@ export const GOALS = Object.freeze({
 export const SATURATION_WARNING_FRACTION = 0.8;
 
 const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--low-rate N]
-                     [--targets a,b,…] [--workers N] [--worktree] [--via-proxy] [--connections N]
+                     [--targets a,b,…] [--workers N] [--publishers N] [--worktree] [--no-assets] [--via-proxy] [--connections N]
   --quick          every target once: ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under 2 minutes)
   --scale          only the scale scenario: one ${SCALE_PROFILE.shards}-shard room, connections until the serving process's file limit
   --rounds N       measured rounds; targets alternate within each round (default ${FULL_PROFILE.rounds})
@@ -128,8 +151,10 @@ const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subsc
   --messages N     messages in the throughput burst (default ${FULL_PROFILE.throughputMessages})
   --rate N         fan-out latency rate, msg/s (default ${FULL_PROFILE.latencyRatesPerSecond[0]}); --low-rate N the second one (default ${FULL_PROFILE.latencyRatesPerSecond[1]})
   --targets list   a subset of target keys (the bare relay is always added)
+  --publishers N   ingest publishers into one room (default ${FULL_PROFILE.ingestPublishers})
   --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS}, ${SCALE_PROFILE.workers} with --scale)
   --worktree       serve roomcast from the working tree (reloads on edits) instead of a snapshot of HEAD
+  --no-assets      serve roomcast without wrangler.toml's [assets] (the web console): no asset router before the Worker
   --via-proxy      connect through wrangler's proxy workerd instead of straight to the serving workerd
   --connections N  --scale: most connections to attempt (default ${SCALE_PROFILE.maxConnections})`;
 
@@ -140,6 +165,7 @@ const MAX_ROUNDS = 20;
 const MAX_WORKERS = 32;
 const MAX_MESSAGES = 100_000;
 const MAX_RATE_PER_SECOND = 1_000;
+const MAX_INGEST_PUBLISHERS = 64;
 
 function positiveInt(flag, value, max) {
   const n = Number(value);
@@ -155,7 +181,7 @@ export function parseOptions(argv, targetKeys) {
   const options = {
     ...(quick ? QUICK_PROFILE : FULL_PROFILE),
     latencyRatesPerSecond: [...(quick ? QUICK_PROFILE : FULL_PROFILE).latencyRatesPerSecond],
-    quick, scale, worktree: false, viaProxy: false, targets: null,
+    quick, scale, worktree: false, noAssets: false, viaProxy: false, targets: null,
     workers: scale ? SCALE_PROFILE.workers : DEFAULT_LOAD_WORKERS,
     scaleConnections: SCALE_PROFILE.maxConnections,
   };
@@ -164,6 +190,7 @@ export function parseOptions(argv, targetKeys) {
     if (flag === "--quick" || flag === "--scale") continue;
     if (flag === "--worktree") { options.worktree = true; continue; }
     if (flag === "--via-proxy") { options.viaProxy = true; continue; }
+    if (flag === "--no-assets") { options.noAssets = true; continue; }
     if (flag === "--help" || flag === "-h") throw new Error(USAGE);
     const value = argv[++i];
     if (flag === "--rounds") options.rounds = positiveInt(flag, value, MAX_ROUNDS);
@@ -171,6 +198,7 @@ export function parseOptions(argv, targetKeys) {
     else if (flag === "--messages") options.throughputMessages = positiveInt(flag, value, MAX_MESSAGES);
     else if (flag === "--rate") options.latencyRatesPerSecond[0] = positiveInt(flag, value, MAX_RATE_PER_SECOND);
     else if (flag === "--low-rate") options.latencyRatesPerSecond[1] = positiveInt(flag, value, MAX_RATE_PER_SECOND);
+    else if (flag === "--publishers") options.ingestPublishers = positiveInt(flag, value, MAX_INGEST_PUBLISHERS);
     else if (flag === "--workers") options.workers = positiveInt(flag, value, MAX_WORKERS);
     else if (flag === "--connections") options.scaleConnections = positiveInt(flag, value, MAX_SCALE_CONNECTIONS);
     else if (flag === "--targets") {

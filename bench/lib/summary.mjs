@@ -2,7 +2,8 @@
  * @module summary
  * Turns measured scenarios into what results keep: one record per scenario and round (latency
  * arrays reduced to percentiles), then medians over rounds per target, ratios against the bare
- * relay, and the issue's goal ratios (reported, never enforced).
+ * relay, roomcast's HTTP publish figures, and the goals of issues 6 and 11 (reported, never
+ * enforced).
  */
 import { BASELINE_KEY } from "./targets.mjs";
 import { GOALS, SATURATION_WARNING_FRACTION } from "./options.mjs";
@@ -64,7 +65,7 @@ function targetFigures(target, rounds, memory, rates) {
     p50Ms: med(all((r) => r.latency[rate]?.p50Ms), MS_DECIMALS),
     p99Ms: med(all((r) => r.latency[rate]?.p99Ms), MS_DECIMALS),
   }]));
-  const scenarios = rounds.flatMap((r) => [r.throughput, ...Object.values(r.latency), ...(r.chat ? [r.chat] : [])]);
+  const scenarios = rounds.flatMap((r) => [r.throughput, ...Object.values(r.latency), ...(r.chat ? [r.chat] : []), ...(r.ingest ? [r.ingest] : [])]);
   return {
     label: target.label,
     fanoutDeliveriesPerSecond: med(all((r) => r.throughput.deliveriesPerSecond), WHOLE),
@@ -78,6 +79,12 @@ function targetFigures(target, rounds, memory, rates) {
       p50Ms: med(all((r) => r.chat?.p50Ms), MS_DECIMALS),
       p99Ms: med(all((r) => r.chat?.p99Ms), MS_DECIMALS),
     },
+    ingest: {
+      messagesPerSecond: med(all((r) => r.ingest?.deliveriesPerSecond), WHOLE),
+      cpuUsPerMessage: med(all((r) => r.ingest?.cpu?.servingUsPerDelivery), FIGURE_DECIMALS),
+      p50Ms: med(all((r) => r.ingest?.p50Ms), MS_DECIMALS),
+      p99Ms: med(all((r) => r.ingest?.p99Ms), MS_DECIMALS),
+    },
     kibPerConnection: med((memory?.steps ?? []).map((s) => s.kibPerConnection), FIGURE_DECIMALS),
     lostDeliveries: sum(scenarios.map((s) => s.lost)),
     outOfOrder: sum(scenarios.map((s) => s.outOfOrder)),
@@ -88,7 +95,7 @@ function targetFigures(target, rounds, memory, rates) {
 const vs = (a, b) => round(ratio(a, b), RATIO_DECIMALS);
 
 /** Medians per target, ratios against the bare relay, and the goals. */
-export function summarize(targets, roundsByTarget, memoryByTarget, options) {
+export function summarize(targets, roundsByTarget, memoryByTarget, options, httpRounds = []) {
   const rates = options.latencyRatesPerSecond;
   const figures = Object.fromEntries(targets.map((t) => [t.key, targetFigures(t, roundsByTarget[t.key], memoryByTarget[t.key], rates)]));
   const bare = figures[BASELINE_KEY];
@@ -100,9 +107,31 @@ export function summarize(targets, roundsByTarget, memoryByTarget, options) {
       connectsPerSecond: vs(f.connectsPerSecond, bare.connectsPerSecond),
       chatP99: vs(f.chat.p99Ms, bare.chat.p99Ms),
       idleMemory: vs(f.kibPerConnection, bare.kibPerConnection),
+      ingest: vs(f.ingest.messagesPerSecond, bare.ingest.messagesPerSecond),
+      ingestCpu: vs(f.ingest.cpuUsPerMessage, bare.ingest.cpuUsPerMessage),
     };
   }
-  return { targets: figures, goals: goals(figures, options) };
+  const http = httpFigures(httpRounds);
+  return { targets: figures, http, goals: goals(figures, http, options) };
+}
+
+/** Medians of roomcast's HTTP publish loops over the rounds; null when no roomcast target ran. */
+function httpFigures(httpRounds) {
+  if (httpRounds.length === 0) return null;
+  const all = (pick) => httpRounds.map(pick);
+  const batch = med(all((r) => r.batch.messagesPerSecond), WHOLE);
+  const single = med(all((r) => r.single.messagesPerSecond), WHOLE);
+  return {
+    healthRequestsPerSecond: med(all((r) => r.health.requestsPerSecond), WHOLE),
+    singleMessagesPerSecond: single,
+    singleCpuUsPerMessage: med(all((r) => r.single.servingCpuUsPerMessage), FIGURE_DECIMALS),
+    batchRequestsPerSecond: med(all((r) => r.batch.requestsPerSecond), WHOLE),
+    batchMessagesPerSecond: batch,
+    batchCpuUsPerMessage: med(all((r) => r.batch.servingCpuUsPerMessage), FIGURE_DECIMALS),
+    batchVsSingle: vs(batch, single),
+    failedMessages: sum(httpRounds.flatMap((r) => [r.single.failed, r.batch.failed])),
+    firstError: httpRounds.map((r) => r.batch.firstError ?? r.single.firstError).find(Boolean) ?? null,
+  };
 }
 
 /** Says whether `rate` × `n` deliveries/s saturated raw or bare (over the warning share of what each delivered in the burst). */
@@ -114,26 +143,34 @@ function saturationNote(f, n, rate) {
     : `not saturating: ${offered.toLocaleString("en-US")} deliveries/s offered`;
 }
 
-function goal(id, want, value, threshold, direction, note) {
+function goal(issue, id, want, value, threshold, direction, note) {
   const met = value === null || value === undefined ? null : direction === "min" ? value >= threshold : value <= threshold;
-  return { id, want, ratio: value ?? null, goal: threshold, met, ...(note ? { note } : {}) };
+  return { issue, id, want, ratio: value ?? null, goal: threshold, met, ...(note ? { note } : {}) };
 }
 
-/** The issue's goal ratios; a goal whose targets were not run has ratio null and met null. */
-function goals(f, options) {
+/**
+ * Issue 11's goals first (ratios to bare, batch publish in msgs/s), then issue 6's; a goal whose
+ * targets were not run has ratio null and met null.
+ */
+function goals(f, http, options) {
   const [rate, lowRate] = options.latencyRatesPerSecond;
   const n = options.subscribers;
   const get = (key, pick) => (f[key] ? pick(f[key]) : null);
-  const list = [
-    goal("rawVsBareFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsBareFanout}× bare`, get("raw", (t) => t.vsBare.fanoutDeliveries), GOALS.rawVsBareFanout, "min"),
-    goal("v1VsBareFanout", `v1 fan-out deliveries/s ≥ ${GOALS.v1VsBareFanout}× bare`, get("v1", (t) => t.vsBare.fanoutDeliveries), GOALS.v1VsBareFanout, "min"),
-    goal("batchVsBareMessages", `v1 batchMs=20 delivered messages/s ≥ ${GOALS.batchVsBareMessages}× bare`, get("batch", (t) => t.vsBare.fanoutDeliveries), GOALS.batchVsBareMessages, "min"),
-    goal("rawVsPartyserverFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsPartyserverFanout}× partyserver`, f.raw && f.party ? vs(f.raw.fanoutDeliveriesPerSecond, f.party.fanoutDeliveriesPerSecond) : null, GOALS.rawVsPartyserverFanout, "min"),
-    goal("rawVsBareP99", `raw p99 at ${n} subscribers × ${rate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${rate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, rate)),
-    ...(lowRate ? [goal("rawVsBareP99Low", `raw p99 at ${n} subscribers × ${lowRate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${lowRate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, lowRate))] : []),
-    goal("rawVsBareIdleMemory", `raw idle memory per connection ≤ ${GOALS.rawVsBareIdleMemory}× bare`, get("raw", (t) => t.vsBare.idleMemory), GOALS.rawVsBareIdleMemory, "max"),
-    goal("shardVsSingleObject", "4-shard room delivers more per second than one object (raw)", f.shard && f.raw ? vs(f.shard.fanoutDeliveriesPerSecond, f.raw.fanoutDeliveriesPerSecond) : null, 1, "min",
+  return [
+    goal(11, "rawVsBareFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsBareFanout}× bare`, get("raw", (t) => t.vsBare.fanoutDeliveries), GOALS.rawVsBareFanout, "min"),
+    goal(11, "v1VsBareFanout", `v1 fan-out deliveries/s ≥ ${GOALS.v1VsBareFanout}× bare`, get("v1", (t) => t.vsBare.fanoutDeliveries), GOALS.v1VsBareFanout, "min"),
+    goal(11, "rawVsBareIngest", `raw ingest msgs/s (${options.ingestPublishers} publishers) ≥ ${GOALS.rawVsBareIngest}× bare`, get("raw", (t) => t.vsBare.ingest), GOALS.rawVsBareIngest, "min"),
+    goal(11, "rawVsBareConnects", `raw connect storm connections/s ≥ ${GOALS.vsBareConnects}× bare`, get("raw", (t) => t.vsBare.connectsPerSecond), GOALS.vsBareConnects, "min"),
+    goal(11, "v1VsBareConnects", `v1 connect storm connections/s ≥ ${GOALS.vsBareConnects}× bare`, get("v1", (t) => t.vsBare.connectsPerSecond), GOALS.vsBareConnects, "min"),
+    goal(11, "rawVsBareIdleMemory", `raw idle memory per connection ≤ ${GOALS.rawVsBareIdleMemory}× bare`, get("raw", (t) => t.vsBare.idleMemory), GOALS.rawVsBareIdleMemory, "max"),
+    goal(11, "v1VsBareIdleMemory", `v1 idle memory per connection ≤ ${GOALS.v1VsBareIdleMemory}× bare`, get("v1", (t) => t.vsBare.idleMemory), GOALS.v1VsBareIdleMemory, "max"),
+    goal(11, "batchPublishMessagesPerSecond", `batch publish (100-entry POST /publish) ≥ ${GOALS.batchPublishMessagesPerSecond.toLocaleString("en-US")} msgs/s`, http?.batchMessagesPerSecond ?? null, GOALS.batchPublishMessagesPerSecond, "min",
+      http ? `absolute msgs/s, not a ratio; same run: single-message POSTs ${http.singleMessagesPerSecond} msgs/s, GET /healthz ${http.healthRequestsPerSecond} req/s` : undefined),
+    goal(6, "batchVsBareMessages", `v1 batchMs=20 delivered messages/s ≥ ${GOALS.batchVsBareMessages}× bare`, get("batch", (t) => t.vsBare.fanoutDeliveries), GOALS.batchVsBareMessages, "min"),
+    goal(6, "rawVsPartyserverFanout", `raw fan-out deliveries/s ≥ ${GOALS.rawVsPartyserverFanout}× partyserver`, f.raw && f.party ? vs(f.raw.fanoutDeliveriesPerSecond, f.party.fanoutDeliveriesPerSecond) : null, GOALS.rawVsPartyserverFanout, "min"),
+    goal(6, "rawVsBareP99", `raw p99 at ${n} subscribers × ${rate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${rate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, rate)),
+    ...(lowRate ? [goal(6, "rawVsBareP99Low", `raw p99 at ${n} subscribers × ${lowRate} msg/s ≤ ${GOALS.rawVsBareP99}× bare`, get("raw", (t) => t.vsBare[`p99At${lowRate}`]), GOALS.rawVsBareP99, "max", saturationNote(f, n, lowRate))] : []),
+    goal(6, "shardVsSingleObject", "4-shard room delivers more per second than one object (raw)", f.shard && f.raw ? vs(f.shard.fanoutDeliveriesPerSecond, f.raw.fanoutDeliveriesPerSecond) : null, 1, "min",
       f.shard?.busiestThreadShare != null ? `the serving workerd's busiest thread did ${Math.round(f.shard.busiestThreadShare * PERCENT)}% of its CPU during the 4-shard burst: locally every Durable Object runs on that one thread` : undefined),
   ];
-  return list;
 }

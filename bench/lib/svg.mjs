@@ -42,6 +42,7 @@ function metrics(options) {
     ...(lowRate ? [{ label: `p99 at ${lowRate} msg/s`, better: "lower", pick: (f) => f.vsBare[`p99At${lowRate}`] }] : []),
     { label: "connects/s (storm)", better: "higher", pick: (f) => f.vsBare.connectsPerSecond },
     { label: "chat p99", better: "lower", pick: (f) => f.vsBare.chatP99 },
+    { label: "ingest msgs/s", better: "higher", pick: (f) => f.vsBare.ingest },
     { label: "idle memory/conn", better: "lower", pick: (f) => f.vsBare.idleMemory },
   ];
 }

@@ -1,9 +1,10 @@
 /**
  * @module table
  * The comparison's figures as text: a terminal table (one column per target, one row per
- * figure), the same table in Markdown for the README, and the goal lines.
+ * figure), roomcast's HTTP publish figures, the goal table of issue 11 and the goal lines of
+ * issue 6; the same in Markdown for the README.
  */
-import { PAYLOAD_BYTES, SATURATION_WARNING_FRACTION } from "./options.mjs";
+import { BATCH_PUBLISH_ENTRIES, HTTP_CONCURRENCY, INGEST_WINDOW, PAYLOAD_BYTES, SATURATION_WARNING_FRACTION } from "./options.mjs";
 
 const LABEL_WIDTH = 36;
 const COLUMN_WIDTH = 13;
@@ -38,6 +39,11 @@ function rows(options) {
     [`chat deliveries/s`, (f) => integer(f.chat.deliveriesPerSecond)],
     ["chat p50 / p99 ms", (f) => pair(f.chat.p50Ms, f.chat.p99Ms)],
     ["  chat p99 vs bare DO relay", (f) => times(f.vsBare.chatP99)],
+    [`ingest msgs/s (${options.ingestPublishers} publishers)`, (f) => integer(f.ingest.messagesPerSecond)],
+    ["  vs bare DO relay", (f) => times(f.vsBare.ingest)],
+    ["ingest CPU µs/message", (f) => fixed(FIGURE_DECIMALS)(f.ingest.cpuUsPerMessage)],
+    ["  vs bare DO relay", (f) => times(f.vsBare.ingestCpu)],
+    ["ingest p50 / p99 ms (to subscriber)", (f) => pair(f.ingest.p50Ms, f.ingest.p99Ms)],
     ["idle memory KiB/connection", (f) => fixed(KIB_DECIMALS)(f.kibPerConnection)],
     ["  vs bare DO relay", (f) => times(f.vsBare.idleMemory)],
     ["busiest thread's share of CPU (burst)", (f) => (f.busiestThreadShare === null ? NONE : `${Math.round(f.busiestThreadShare * PERCENT)}%`)],
@@ -53,14 +59,49 @@ export function workloadLine(options) {
   return `fan-out: 1 publisher → ${options.subscribers} subscribers, ${PAYLOAD_BYTES}-byte payloads, burst of ${options.throughputMessages}, ` +
     `paced at ${rates} msg/s for ${options.latencyDurationMs / MS_PER_SECOND} s; connect storm of ${options.subscribers}; ` +
     `chat: ${options.chatClients} clients × ${options.chatRatePerSecond} msg/s for ${options.chatDurationMs / MS_PER_SECOND} s; ` +
-    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)`;
+    `ingest: ${options.ingestPublishers} publishers × ${options.ingestMessagesPerPublisher} messages, ≤ ${INGEST_WINDOW} unconfirmed each (raw: own echo; v1: ack), 1 subscriber; ` +
+    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)` +
+    (options.noAssets ? "; roomcast served WITHOUT its [assets] (--no-assets)" : "");
 }
 
+/** [label, text] rows of roomcast's HTTP publish figures (none when no roomcast target ran). */
+function httpRows(summary) {
+  const h = summary.http;
+  if (!h) return [];
+  return [
+    [`GET /healthz requests/s (${HTTP_CONCURRENCY} in flight)`, integer(h.healthRequestsPerSecond)],
+    ["single-message POST /rooms/:room/messages msgs/s", integer(h.singleMessagesPerSecond)],
+    ["  CPU µs/message (serving process)", fixed(FIGURE_DECIMALS)(h.singleCpuUsPerMessage)],
+    [`batch POST /publish, ${BATCH_PUBLISH_ENTRIES} entries: msgs/s`, integer(h.batchMessagesPerSecond)],
+    ["  requests/s", integer(h.batchRequestsPerSecond)],
+    ["  CPU µs/message (serving process)", fixed(FIGURE_DECIMALS)(h.batchCpuUsPerMessage)],
+    ["  vs single-message POSTs", times(h.batchVsSingle)],
+    ["failed entries (all rounds)", `${integer(h.failedMessages)}${h.firstError ? ` (first: ${h.firstError.slice(0, 120)})` : ""}`],
+  ];
+}
+
+const verdict = (g) => (g.met === null ? "not measured" : g.met ? "met" : "NOT met");
+/** The value of a goal: a ratio (×), or for batch publish msgs/s. */
+const goalValue = (g) => (g.id === "batchPublishMessagesPerSecond" ? `${integer(g.ratio)} msgs/s` : times(g.ratio));
+
+/** Issue 11's goals as [goal, measured, verdict] rows. */
+function goalTableRows(summary) {
+  return summary.goals.filter((g) => g.issue === 11).map((g) => [g.want, goalValue(g), verdict(g)]);
+}
+
+/** Issue 6's goals as lines. */
 function goalLines(summary) {
-  return summary.goals.map((g) => {
-    const verdict = g.met === null ? "not measured" : g.met ? "met" : "NOT met";
-    return `goal ${g.want}: ${verdict} (${times(g.ratio)})${g.note ? ` — ${g.note}` : ""}`;
-  });
+  return summary.goals.filter((g) => g.issue !== 11).map((g) => `goal ${g.want}: ${verdict(g)} (${goalValue(g)})${g.note ? ` — ${g.note}` : ""}`);
+}
+
+const GOAL_WIDTH = 62;
+const HTTP_LABEL_WIDTH = 52;
+const VALUE_WIDTH = 16;
+
+function goalTable(summary) {
+  const rows = goalTableRows(summary);
+  const notes = summary.goals.filter((g) => g.issue === 11 && g.note).map((g) => `  (${g.id}: ${g.note})`);
+  return ["goals of issue 11", `${"goal".padEnd(GOAL_WIDTH)}${"measured".padStart(VALUE_WIDTH)}  verdict`, ...rows.map(([want, value, v]) => `${want.padEnd(GOAL_WIDTH)}${value.padStart(VALUE_WIDTH)}  ${v}`), ...notes];
 }
 
 function saturationNotes(targets, summary, options) {
@@ -86,6 +127,10 @@ export function formatTable(targets, summary, options) {
     header,
     "-".repeat(header.length),
     ...rows(options).map(([label, cell]) => label.padEnd(LABEL_WIDTH) + targets.map((t) => cell(summary.targets[t.key]).padStart(COLUMN_WIDTH)).join("")),
+    ...(summary.http ? ["", "roomcast HTTP publish (closed loop, keep-alive, one fresh room each)", ...httpRows(summary).map(([label, text]) => `${label.padEnd(HTTP_LABEL_WIDTH)}${text}`)] : []),
+    "",
+    ...goalTable(summary),
+    "",
     ...goalLines(summary),
     ...saturationNotes(targets, summary, options),
   ].join("\n");
@@ -100,6 +145,13 @@ export function formatMarkdown(targets, summary, options) {
     line(["", ...targets.map((t) => t.label)]),
     line(["---", ...targets.map(() => "---:")]),
     ...rows(options).map(([label, cell]) => line([label.startsWith("  ") ? `↳ ${label.trim()}` : label, ...targets.map((t) => cell(summary.targets[t.key]))])),
+    ...(summary.http
+      ? ["", `_roomcast HTTP publish: closed loop, ${HTTP_CONCURRENCY} requests in flight over keep-alive connections, one fresh room each._`, "", line(["", "roomcast"]), line(["---", "---:"]), ...httpRows(summary).map(([label, text]) => line([label.startsWith("  ") ? `↳ ${label.trim()}` : label, text]))]
+      : []),
+    "",
+    line(["goal (issue 11)", "measured", "verdict"]),
+    line(["---", "---:", "---"]),
+    ...goalTableRows(summary).map((cells) => line(cells)),
     "",
     ...goalLines(summary).map((text) => `- ${text.replace(/^goal /, "")}`),
   ].join("\n");

@@ -10,13 +10,18 @@ import { BATCH_MS, BENCH_SHARDS, PUBLISHER_RATE_LIMIT_PER_SECOND, ROOM_POLICIES 
 
 export const V1_SUBPROTOCOL = "roomcast.v1";
 
-/** The targets, in the order tables and the chart show them. `short` heads the terminal columns. */
+/**
+ * The targets, in the order tables and the chart show them. `short` heads the terminal columns.
+ * `ingest` says how an ingest publisher learns its message landed: "echo" (connects with
+ * `?echo=1` and sees its own frame come back in room order) or "ack" (v1 publish with an `id`);
+ * targets without it skip the ingest scenario.
+ */
 export const TARGETS = Object.freeze([
-  { key: "raw", label: "roomcast raw", short: "rc raw", server: "roomcast", mode: "raw", roomPrefix: "" },
-  { key: "v1", label: "roomcast v1", short: "rc v1", server: "roomcast", mode: "v1", roomPrefix: "" },
-  { key: "batch", label: `roomcast v1 batchMs=${BATCH_MS}`, short: `rc v1 b${BATCH_MS}`, server: "roomcast", mode: "v1", roomPrefix: "batch-" },
-  { key: "shard", label: `roomcast raw ${BENCH_SHARDS} shards`, short: `rc ${BENCH_SHARDS}-shard`, server: "roomcast", mode: "raw", roomPrefix: "shard-" },
-  { key: "bare", label: "bare DO relay", short: "bare DO", server: "bare", mode: "raw", roomPrefix: "" },
+  { key: "raw", label: "roomcast raw", short: "rc raw", server: "roomcast", mode: "raw", roomPrefix: "", ingest: "echo" },
+  { key: "v1", label: "roomcast v1", short: "rc v1", server: "roomcast", mode: "v1", roomPrefix: "", ingest: "ack" },
+  { key: "batch", label: `roomcast v1 batchMs=${BATCH_MS}`, short: `rc v1 b${BATCH_MS}`, server: "roomcast", mode: "v1", roomPrefix: "batch-", ingest: "ack" },
+  { key: "shard", label: `roomcast raw ${BENCH_SHARDS} shards`, short: `rc ${BENCH_SHARDS}-shard`, server: "roomcast", mode: "raw", roomPrefix: "shard-", ingest: "echo" },
+  { key: "bare", label: "bare DO relay", short: "bare DO", server: "bare", mode: "raw", roomPrefix: "", ingest: "echo" },
   { key: "party", label: "partyserver", short: "partysrv", server: "partyserver", mode: "raw", roomPrefix: "" },
   { key: "ws", label: "Node ws", short: "node ws", server: "ws", mode: "raw", roomPrefix: "" },
   { key: "bun", label: "Bun pub/sub", short: "bun", server: "bun", mode: "raw", roomPrefix: "" },
@@ -34,9 +39,10 @@ const PARTY_PATH = (room) => `/parties/relay/${room}`;
 /**
  * The servers of one run. `wrangler` servers are `npx wrangler dev` process groups (proxy +
  * serving workerd); `process` servers are one process. `roomcastDir` is where the gateway's
- * wrangler.toml lives (a snapshot of HEAD, or the working tree with --worktree).
+ * wrangler.toml lives (a snapshot of HEAD, or the working tree with --worktree); `roomcastConfig`
+ * replaces that wrangler.toml (--no-assets).
  */
-export function serverDefinitions(root, roomcastDir) {
+export function serverDefinitions(root, roomcastDir, { roomcastConfig } = {}) {
   return [
     {
       name: "roomcast",
@@ -44,7 +50,7 @@ export function serverDefinitions(root, roomcastDir) {
       cwd: roomcastDir,
       roomPath: ROOM_PATH,
       args: (port, inspector, persistTo) => [
-        "wrangler", "dev", "--port", port, "--inspector-port", inspector,
+        "wrangler", "dev", ...(roomcastConfig ? ["-c", roomcastConfig] : []), "--port", port, "--inspector-port", inspector,
         "--var", "AUTH_MODE:open", "--var", `RATE_LIMIT_MESSAGES_PER_SECOND:${PUBLISHER_RATE_LIMIT_PER_SECOND}`,
         // hundreds of connections from one address in seconds: the per-IP upgrade limit (429) is for floods
         "--var", "CONNECT_RATE_LIMIT:off", "--var", `ROOM_POLICIES:${JSON.stringify(ROOM_POLICIES)}`,

@@ -2,7 +2,10 @@
  * @module room-stats
  * Counters for `GET /rooms/:room/info`: messages and bytes in/out, closes by code, and the last
  * closes with code, reason and time. Counted in memory on the hot path and flushed to SQLite
- * shortly after (and on every close), so hibernation loses at most one flush interval.
+ * shortly after (and on every close), so hibernation loses at most one flush interval. A connect
+ * alone schedules no write: every write holds the object's output (the 101 answers of a connect
+ * storm too), so `connectionsOpened` is stored with the next flush — at the latest that
+ * connection's own close.
  */
 
 export const RECENT_CLOSES_KEPT = 50;
@@ -52,9 +55,9 @@ export class RoomStats {
     this.scheduleFlush();
   }
 
+  /** In memory only: stored with the next flush (see the module note). */
   countConnection(): void {
     this.counters.connectionsOpened++;
-    this.scheduleFlush();
   }
 
   recordClose(close: { connectionId?: string; code: number; reason: string }, nowMs: number): void {

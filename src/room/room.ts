@@ -49,6 +49,13 @@ const HEARTBEAT_REQUEST = "ping";
 const HEARTBEAT_RESPONSE = "pong";
 /** WebSocket.readyState of an open socket. */
 const READY_STATE_OPEN = 1;
+/**
+ * The capacity check trusts the room's running socket count while it is this far below the
+ * limit, and counts the runtime's socket list (O(connections) per connect) only closer to it.
+ */
+const CAPACITY_EXACT_CHECK_MARGIN = 64;
+/** ...and recounts it anyway once per this many connects, so no drift can build up unseen. */
+const CAPACITY_RECOUNT_EVERY_CONNECTS = 256;
 /** Most history messages one HTTP read returns. */
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
 /** Close reason when a shard cannot reach its primary while a connection is being set up. */
@@ -100,6 +107,11 @@ export class Room extends DurableObject<Env> {
   private primary: ShardedPrimary | undefined;
   /** Shard only: messages for connections still being attached, sent once their replay is out. */
   private readonly pendingAttach = new Map<string, StoredMessage[]>();
+  /** Sockets accepted minus departed in this isolate; counted from the runtime's list when first needed. */
+  private socketCount: number | undefined;
+  private connectsSinceRecount = 0;
+  /** Open v1 sockets of this (unsharded) room, presence frames' only audience; counted when first needed. */
+  private v1Sockets: number | undefined;
   /** The History's view of the limits: the room's policy may override the global ones. */
   private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
 
@@ -225,8 +237,12 @@ export class Room extends DurableObject<Env> {
       await this.attachToPrimary(server, state, url);
       return new Response(null, { status: 101, webSocket: client, headers });
     }
-    this.presence.begin(() => this.currentUsers());
+    // Only v1 sockets get presence frames: with none in the room, a raw join is announced to nobody.
+    const announce = state.mode === "v1" || this.presenceWanted();
+    if (announce) this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
+    this.countSocket(1);
+    if (state.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets++;
     writeSocketState(server, state);
     this.stats.countConnection();
     log("connect", { room: identity.room, connectionId: state.id });
@@ -235,15 +251,48 @@ export class Room extends DurableObject<Env> {
     if (state.mode === "v1") server.send(welcomeFrame(this.roomName, state, this.localView(plan), this.config.limits));
     if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
-    this.presence.join(memberOf(state));
-    this.schedulePresenceFlush();
+    if (announce) {
+      this.presence.join(memberOf(state));
+      this.schedulePresenceFlush();
+    }
     if (state.tokenExpiresAtMs !== undefined) await this.expiry.watch(state.tokenExpiresAtMs);
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
+  /**
+   * Whether the room holds maxConnections sockets. Far below the limit the running count decides
+   * without listing every socket; near it the runtime's list does (sockets still closing count).
+   */
+  private isFull(): boolean {
+    const recount = this.socketCount === undefined || ++this.connectsSinceRecount >= CAPACITY_RECOUNT_EVERY_CONNECTS;
+    if (!recount && this.socketCount! + CAPACITY_EXACT_CHECK_MARGIN < this.maxConnections) return false;
+    this.connectsSinceRecount = 0;
+    this.socketCount = this.ctx.getWebSockets().length;
+    return this.socketCount >= this.maxConnections;
+  }
+
+  /** Keeps the running socket count (isFull) in step with accept and depart. */
+  private countSocket(delta: 1 | -1): void {
+    if (this.socketCount !== undefined) this.socketCount += delta;
+  }
+
+  /**
+   * Whether a presence change must be batched: some v1 socket is open to hear it, or a batch is
+   * already collecting (it must stay consistent for whoever hears it when it flushes).
+   */
+  private presenceWanted(): boolean {
+    if (!this.presence.isEmpty) return true;
+    if (this.v1Sockets === undefined) {
+      let count = 0;
+      for (const [, peer] of this.openSockets()) if (peer.mode === "v1") count++;
+      this.v1Sockets = count;
+    }
+    return this.v1Sockets > 0;
+  }
+
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
   private async refusalFor(identity: ConnectionIdentity): Promise<{ code: number; reason: string } | undefined> {
-    if (this.ctx.getWebSockets().length >= this.maxConnections) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (this.isFull()) return { code: CloseCode.tryAgainLater, reason: "room is full" };
     if (identity.ticketId) {
       const ticketId = identity.ticketId;
       const expiresAtMs = identity.ticketExpiresAtMs ?? Date.now();
@@ -279,6 +328,7 @@ export class Room extends DurableObject<Env> {
    */
   private async attachToPrimary(server: WebSocket, state: SocketState, url: URL): Promise<void> {
     this.ctx.acceptWebSocket(server, [state.id]);
+    this.countSocket(1);
     writeSocketState(server, state);
     this.pendingAttach.set(state.id, []);
     this.stats.countConnection();
@@ -400,19 +450,24 @@ export class Room extends DurableObject<Env> {
   private depart(ws: WebSocket, code: number, reason: string): void {
     if (this.departed.has(ws)) return;
     this.departed.add(ws);
+    this.countSocket(-1);
     const state = readSocketState(ws);
+    if (state?.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets--;
+    const announce = state !== null && !this.primaryLink && this.presenceWanted();
     // The runtime marks the socket closing before this handler runs, so add its user back:
     // "before" must be the user set while this connection was still here.
-    this.presence.begin(() => {
-      const users = this.currentUsers();
-      if (state?.userId) users.add(state.userId);
-      return users;
-    });
+    if (announce) {
+      this.presence.begin(() => {
+        const users = this.currentUsers();
+        if (state.userId) users.add(state.userId);
+        return users;
+      });
+    }
     this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
     log("close", { room: this.roomName, connectionId: state?.id, code });
     if (state && this.primaryLink) {
       this.ctx.waitUntil(this.primaryStub().detachConnection(this.roomName, state.id).catch(() => {}));
-    } else if (state) {
+    } else if (announce) {
       this.presence.leave(state.id);
       this.schedulePresenceFlush();
     }
@@ -425,6 +480,11 @@ export class Room extends DurableObject<Env> {
   private flushPresence(): void {
     this.presenceTimer = undefined;
     if (this.presence.isEmpty) return;
+    // Every v1 socket left meanwhile: the batch has no audience (welcomes list who is here).
+    if (this.v1Sockets === 0) {
+      this.presence.take(new Set());
+      return;
+    }
     const frame = encodePresenceDiff(this.presence.take(this.currentUsers()));
     for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, frame);
   }
