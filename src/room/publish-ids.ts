@@ -12,6 +12,14 @@ export const PUBLISH_ID_MAX_ENTRIES = 10_000;
 /** Trim the id table once per this many inserts. */
 const TRIM_EVERY_INSERTS = 256;
 
+/**
+ * The key of an HTTP publish id (`POST /rooms/:room/messages`, `/publish` entries): its own
+ * scope, apart from every socket's, so a backend's ids never meet a client's.
+ */
+export function apiPublishKey(id: string): string {
+  return `api\u0000${id}`;
+}
+
 export class PublishIds {
   private insertsSinceTrim = 0;
 

@@ -1,13 +1,15 @@
 /**
  * @module batch-publish
- * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data"}]}` → one result per message,
- * in order. Messages to one room are published in order; rooms are published in parallel. A bad
- * entry gets its own error and does not stop the others.
+ * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data","id"?}]}` → one result per
+ * message, in order. Each room gets ONE call carrying all its entries, in order, which it stores
+ * in one group (room/pipeline.ts); rooms are published in parallel. A bad entry gets its own
+ * error and does not stop the others.
  */
 import type { Config } from "../config";
 import type { Env } from "../env";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
 import { utf8ByteLength } from "../shared/utf8";
+import { log } from "../log";
 import { errorResponse } from "./http-error";
 import { readBodyText, toPublishInput, type PublishInput } from "./publish-body";
 
@@ -47,12 +49,12 @@ export async function batchPublish(request: Request, env: Env, config: Config): 
   await Promise.all(
     [...byRoom].map(async ([room, entries]) => {
       const stub = env.ROOMS.get(env.ROOMS.idFromName(room));
-      for (const { index, input } of entries) {
-        try {
-          results[index] = { room, seq: (await stub.publishFromApi({ room, ...input })).seq };
-        } catch {
-          results[index] = { room, error: { code: "internal_error", message: "the room did not accept the message" } };
-        }
+      try {
+        const outcomes = await stub.publishBatch(room, entries.map(({ input }) => input));
+        entries.forEach(({ index }, i) => (results[index] = { room, ...outcomes[i]! }));
+      } catch (error) {
+        log("error", { room, reason: "batch publish failed", errorName: (error as Error)?.name });
+        for (const { index } of entries) results[index] = { room, error: { code: "internal_error", message: "the room did not accept the message" } };
       }
     }),
   );
