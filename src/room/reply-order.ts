@@ -23,16 +23,16 @@ export class Slot {
   }
 }
 
+/** Drained places are dropped from the array once this many have piled up at its head. */
+const COMPACT_AFTER_PLACES = 1_024;
+
 export class ReplyOrder {
-  private readonly queue: Slot[] = [];
+  /** Places in order; those before `head` have run. */
+  private queue: Slot[] = [];
+  private head = 0;
   private draining = false;
   /** While a place runs: where the places it creates go (before any later one), else undefined. */
   private insertAt: number | undefined;
-
-  /** Whether anything is waiting: a reply now would have to queue. */
-  get busy(): boolean {
-    return this.queue.length > 0;
-  }
 
   /** Reserves the next place; fill it when its work is known. */
   hold(): Slot {
@@ -43,7 +43,7 @@ export class ReplyOrder {
 
   /** Runs `run` now when nothing is held before it, else in its place. */
   after(run: () => void): void {
-    if (this.insertAt === undefined ? this.queue.length === 0 : this.insertAt === 0) {
+    if (this.insertAt === undefined ? this.head === this.queue.length : this.insertAt === this.head) {
       this.runGuarded(run);
       return;
     }
@@ -57,22 +57,34 @@ export class ReplyOrder {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue[0]?.run !== undefined) {
-        const { run } = this.queue.shift()!;
+      while (this.head < this.queue.length && this.queue[this.head]!.run !== undefined) {
+        const { run } = this.queue[this.head++]!;
         // Places created by this one belong right here, before everything already queued.
-        this.insertAt = 0;
+        this.insertAt = this.head;
         this.runGuarded(run!);
         this.insertAt = undefined;
       }
     } finally {
       this.draining = false;
       this.insertAt = undefined;
+      this.compact();
     }
   }
 
   private insert(slot: Slot): void {
     if (this.insertAt === undefined) this.queue.push(slot);
     else this.queue.splice(this.insertAt++, 0, slot);
+  }
+
+  /** Drops the places that ran (an array shift per place would cost O(n) each). */
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER_PLACES) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private runGuarded(run: () => void): void {
