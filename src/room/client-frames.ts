@@ -3,6 +3,12 @@
  * What the room does with each frame a client sends (SPEC §3, §6, §7): size and rate limits,
  * binary policy, raw text as a publish, and every `roomcast.v1` frame type with its documented
  * answer. Where a sharded room must ask its primary, the host (the Room object) decides how.
+ *
+ * Order: a publish is sequenced when it arrives (the pipeline gathers it into the next group);
+ * everything else a frame causes (its handling, replies, errors, closes) runs in its place in
+ * the room's reply order (reply-order.ts), so it never overtakes an earlier publish's ack or
+ * delivery. A deferred handler reads the socket's state afresh: an earlier frame may have
+ * changed it.
  */
 import type { Config } from "../config";
 import type { RoomPolicy } from "../room-policies";
@@ -17,7 +23,9 @@ import { publishKey } from "./publish-key";
 import type { RoomStats } from "./room-stats";
 import type { SequenceItem } from "./shard-protocol";
 import { closeQuietly } from "./socket-io";
-import { writeSocketState, type SocketState } from "./socket-state";
+import { log } from "../log";
+import type { Pipeline } from "./pipeline";
+import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { applySubscribe, applyUnsubscribe } from "./subscriptions";
 
 /** What the frame handlers need from the room. */
@@ -28,8 +36,8 @@ export interface FrameHost {
   readonly stats: RoomStats;
   /** Relays a binary frame to every other connection of the room (every shard); never sequenced. */
   relayBinary(ws: WebSocket, state: SocketState, data: ArrayBuffer): void;
-  /** Sequences here or at the primary, then acks `ackId` with the seq. */
-  publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void;
+  /** Sequences publishes (here, or at the primary on a shard) and keeps the reply order. */
+  readonly pipeline: Pipeline;
   /** Delivers a direct message; false when no such connection is in the room. */
   direct(to: string, from: string, dataJson: string): boolean | Promise<boolean>;
   sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void;
@@ -51,31 +59,71 @@ export class ClientFrames {
     const bytes = messageBytes(message, maxMessageBytes);
     this.host.stats.countIn(bytes);
     if (bytes > maxMessageBytes) {
-      closeQuietly(ws, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
+      this.close(ws, state, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
       return;
     }
     const decision = this.bucketFor(ws).take(Date.now());
     if (decision === "close") {
-      closeQuietly(ws, CloseCode.policyViolation, "rate limit exceeded");
+      this.close(ws, state, CloseCode.policyViolation, "rate limit exceeded");
       return;
     }
     if (decision === "drop") {
-      if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
+      if (state.mode === "v1") this.reply(ws, state, encodeError(ErrorCode.rateLimited, "rate limit exceeded: frame dropped"));
       return;
     }
     if (typeof message !== "string") {
-      if (this.host.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
-      else if (this.mayPublish(ws, state)) this.host.relayBinary(ws, state, message);
+      // Binary is not sequenced, but relayed in its place: after the sender's earlier texts.
+      this.inOrder(ws, state, () => this.onBinary(ws, readSocketState(ws) ?? state, message));
       return;
     }
     if (state.mode === "raw") {
-      if (this.mayPublish(ws, state)) this.host.publishFromSocket(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
+      if (this.mayPublish(ws, state)) this.publish(ws, state, { from: state.id, dataJson: JSON.stringify(message) });
       return;
     }
     const decoded = decodeClientFrame(message);
-    if (decoded.ok) this.onV1Frame(ws, state, decoded.frame);
-    else if (decoded.kind === "invalid") closeQuietly(ws, CloseCode.invalidPayload, decoded.reason);
-    else this.host.delivery.send(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
+    if (decoded.ok && decoded.frame.type === "publish") this.onPublish(ws, state, decoded.frame);
+    else if (decoded.ok) {
+      const frame = decoded.frame;
+      this.inOrder(ws, state, () => this.onV1Frame(ws, readSocketState(ws) ?? state, frame));
+    } else if (decoded.kind === "invalid") this.close(ws, state, CloseCode.invalidPayload, decoded.reason);
+    else this.reply(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
+  }
+
+  private onBinary(ws: WebSocket, state: SocketState, message: ArrayBuffer): void {
+    if (this.host.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
+    else if (this.mayPublish(ws, state)) this.host.relayBinary(ws, state, message);
+  }
+
+  /** Sequences a socket's publish; acks `ackId` once it is durable and delivered. */
+  private publish(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void {
+    this.host.pipeline.publish(item, {
+      done: (seq) => {
+        if (ackId !== undefined) this.host.delivery.send(ws, state, encodeAck(ackId, seq));
+      },
+      failed: () => closeQuietly(ws, CloseCode.internalError, "message not stored"),
+    });
+  }
+
+  /** Runs `handle` in its place in the reply order; a throw closes only this socket (1011). */
+  private inOrder(ws: WebSocket, state: SocketState, handle: () => void): void {
+    this.host.pipeline.after(() => {
+      try {
+        handle();
+      } catch (error) {
+        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "ClientFrames.inOrder", error });
+        closeQuietly(ws, CloseCode.internalError, "internal error");
+      }
+    });
+  }
+
+  /** A reply in its place in the reply order. */
+  private reply(ws: WebSocket, state: SocketState, payload: string): void {
+    this.inOrder(ws, state, () => this.host.delivery.send(ws, state, payload));
+  }
+
+  /** A close in its place: the acks of the socket's earlier publishes go out first. */
+  private close(ws: WebSocket, state: SocketState, code: number, reason: string): void {
+    this.inOrder(ws, state, () => closeQuietly(ws, code, reason));
   }
 
   private onV1Frame(ws: WebSocket, state: SocketState, frame: ClientFrame): void {
@@ -90,7 +138,7 @@ export class ClientFrames {
       case "presence":
         return this.onPresence(ws, state, frame.state);
       case "ping":
-        this.host.delivery.send(ws, state, encodePong(frame.id));
+        this.reply(ws, state, encodePong(frame.id));
         return;
     }
   }
@@ -98,7 +146,7 @@ export class ClientFrames {
   /** Sends error `forbidden` when the connection's token lacks `capability`. */
   private refuse(ws: WebSocket, state: SocketState, capability: ConnectionCapability, id?: string): boolean {
     if (!state.capabilities || state.capabilities.includes(capability)) return false;
-    if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, `token does not allow ${capability}`, id));
+    if (state.mode === "v1") this.reply(ws, state, encodeError(ErrorCode.forbidden, `token does not allow ${capability}`, id));
     return true;
   }
 
@@ -110,35 +158,42 @@ export class ClientFrames {
   private mayPublish(ws: WebSocket, state: SocketState, id?: string): boolean {
     if (this.refuse(ws, state, "publish", id)) return false;
     if (this.host.policy.clientPublish) return true;
-    if (state.mode === "v1") this.host.delivery.send(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", id));
+    if (state.mode === "v1") this.reply(ws, state, encodeError(ErrorCode.forbidden, "only the HTTP API publishes in this room", id));
     return false;
   }
 
   private onPublish(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "publish" }>): void {
     if (!this.mayPublish(ws, state, frame.id)) return;
     if (frame.topic !== undefined && !isValidTopic(frame.topic)) {
-      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
+      this.reply(ws, state, encodeError(ErrorCode.badRequest, `topic must be 1–${MAX_TOPIC_LENGTH} characters`, frame.id));
       return;
     }
     const key = frame.id === undefined ? undefined : publishKey(state, frame.id);
-    this.host.publishFromSocket(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
+    this.publish(ws, state, { from: state.id, topic: frame.topic, dataJson: JSON.stringify(frame.data), key }, frame.id);
   }
 
   private onDirect(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "direct" }>): void {
     if (this.refuse(ws, state, "direct", frame.id)) return;
     const dataJson = JSON.stringify(frame.data);
     const answer = (found: boolean) => {
-      if (!found) this.host.delivery.send(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
-      else if (frame.id !== undefined) this.host.delivery.send(ws, state, encodeAck(frame.id));
+      if (!found) this.reply(ws, state, encodeError(ErrorCode.notFound, "no such connection in this room", frame.id));
+      else if (frame.id !== undefined) this.reply(ws, state, encodeAck(frame.id));
     };
-    void Promise.resolve(this.host.direct(frame.to, state.id, dataJson)).then(answer, () => answer(false));
+    const found = this.host.direct(frame.to, state.id, dataJson);
+    if (typeof found === "boolean") return answer(found);
+    // Routed through a sharded room's primary: the answer keeps this frame's place.
+    const slot = this.host.pipeline.hold();
+    found.then(
+      (routed) => slot.fill(() => answer(routed)),
+      () => slot.fill(() => answer(false)),
+    );
   }
 
   private onSubscription(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "subscribe" | "unsubscribe" }>): void {
     if (this.refuse(ws, state, "subscribe")) return;
     const result = frame.type === "subscribe" ? applySubscribe(state.topics, frame.topics) : applyUnsubscribe(state.topics, frame.topics);
     if (!result.ok) {
-      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, result.message));
+      this.reply(ws, state, encodeError(ErrorCode.badRequest, result.message));
       return;
     }
     const next = { ...state, topics: result.topics };
@@ -152,7 +207,7 @@ export class ClientFrames {
     const presenceJson = JSON.stringify(presence) ?? "null";
     // Config keeps presenceStateMaxBytes within the attachment budget (socket-budget.ts).
     if (utf8ByteLength(presenceJson) > this.host.config.limits.presenceStateMaxBytes) {
-      this.host.delivery.send(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.host.config.limits.presenceStateMaxBytes} bytes`));
+      this.reply(ws, state, encodeError(ErrorCode.badRequest, `presence state is over ${this.host.config.limits.presenceStateMaxBytes} bytes`));
       return;
     }
     const next = { ...state, presenceJson };

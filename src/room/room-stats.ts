@@ -1,11 +1,10 @@
 /**
  * @module room-stats
  * Counters for `GET /rooms/:room/info`: messages and bytes in/out, closes by code, and the last
- * closes with code, reason and time. Counted in memory on the hot path and flushed to SQLite
- * shortly after (and on every close), so hibernation loses at most one flush interval. A connect
- * alone schedules no write: every write holds the object's output (the 101 answers of a connect
- * storm too), so `connectionsOpened` is stored with the next flush — at the latest that
- * connection's own close.
+ * closes with code, reason and time. Counted in memory on the hot path; written in the message
+ * pipeline's group transactions (`flushIfDirty`), else shortly after through `requestWrite` (and
+ * on every close), so hibernation loses at most one flush interval and no counter write of its
+ * own ever holds the room's sends.
  */
 
 export const RECENT_CLOSES_KEPT = 50;
@@ -35,8 +34,13 @@ function emptyCounters(): Counters {
 export class RoomStats {
   counters: Counters;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private dirty = false;
 
-  constructor(private readonly sql: SqlStorage) {
+  /** `requestWrite` gets the counters written soon (the room's pipeline); without it they are written directly. */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly requestWrite?: () => void,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS stats (id INTEGER PRIMARY KEY CHECK (id = 1), counters TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS recent_closes (id INTEGER PRIMARY KEY AUTOINCREMENT, connection_id TEXT, code INTEGER NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL)`);
     const row = sql.exec<{ counters: string }>(`SELECT counters FROM stats WHERE id = 1`).toArray()[0];
@@ -81,12 +85,29 @@ export class RoomStats {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), STATS_FLUSH_DELAY_MS);
+    this.dirty = true;
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      if (!this.dirty) return;
+      if (this.requestWrite) this.requestWrite();
+      else this.flush();
+    }, STATS_FLUSH_DELAY_MS);
+  }
+
+  /** Writes the counters if they changed since the last write (inside the caller's transaction). */
+  flushIfDirty(): void {
+    // The pending timer (if any) stays: it finds nothing dirty, or what changed since.
+    if (this.dirty) this.write();
   }
 
   flush(): void {
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.write();
+  }
+
+  private write(): void {
+    this.dirty = false;
     this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
   }
 }

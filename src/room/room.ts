@@ -8,8 +8,10 @@
  * One class plays three roles, chosen by name and ROOM_POLICIES: a whole room; the primary of a
  * sharded room (named after the room: sequences, holds no sockets, see sharded-primary.ts); or
  * a shard `<room>#n` (holds sockets, forwards publishes to the primary). Client frames are
- * handled in client-frames.ts through the public host hooks below; those hooks and the RPC
- * methods are reachable only through stubs, which only the Worker and sibling objects hold.
+ * handled in client-frames.ts through the public host hooks below; every publish goes through
+ * the group-commit pipeline (pipeline.ts), whose reply order keeps every answer behind the
+ * publishes that came before it. The hooks and the RPC methods are reachable only through
+ * stubs, which only the Worker and sibling objects hold.
  */
 import { DurableObject } from "cloudflare:workers";
 import { configFrom, type Config } from "../config";
@@ -17,7 +19,7 @@ import type { Env } from "../env";
 import { readIdentity, type ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { CloseCode } from "../shared/close-codes";
-import { encodeAck, encodeHistoryItem, type StoredMessage } from "../shared/protocol";
+import { encodeHistoryItem, type StoredMessage } from "../shared/protocol";
 import { PUBLISH_SCOPE_PARAM, readPublishScope } from "../shared/publish-scope";
 import { parseTopicList } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
@@ -30,6 +32,7 @@ import { Delivery } from "./delivery";
 import { History } from "./history";
 import { MAX_MEMBERS_IN_WELCOME, PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
 import { PublishIds } from "./publish-ids";
+import { Pipeline, apiItem, type ApiMessage, type BatchEntryResult } from "./pipeline";
 import { resumePlan } from "./resume";
 import { RoomStats, combineStats, type Counters, type RecentClose } from "./room-stats";
 import { closeQuietly } from "./socket-io";
@@ -60,13 +63,9 @@ const CAPACITY_RECOUNT_EVERY_CONNECTS = 256;
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
 /** Close reason when a shard cannot reach its primary while a connection is being set up. */
 const PRIMARY_UNAVAILABLE_REASON = "room unavailable, try again later";
-/** Sender id of messages published through the HTTP API. */
-export const API_SENDER = "api";
 
-export interface PublishRequest {
+export interface PublishRequest extends ApiMessage {
   room: string;
-  data: unknown;
-  topic?: string;
 }
 
 export interface RoomInfo {
@@ -91,6 +90,7 @@ export class Room extends DurableObject<Env> {
   private tickets!: UsedTickets;
   private readonly expiry: TokenExpiry;
   readonly delivery: Delivery;
+  readonly pipeline: Pipeline;
   private readonly frames = new ClientFrames(this);
   private readonly departed = new WeakSet<WebSocket>();
   private readonly presence = new PresenceBatch();
@@ -120,6 +120,14 @@ export class Room extends DurableObject<Env> {
     this.config = configFrom(env);
     this.historyLimits = { historyMaxMessages: this.config.limits.historyMaxMessages, historyMaxAgeSeconds: this.config.limits.historyMaxAgeSeconds };
     this.openStorage();
+    this.pipeline = new Pipeline({
+      storage: ctx.storage,
+      stores: () => ({ history: this.history, snapshots: this.snapshots, publishIds: this.publishIds }),
+      primaryLink: () => this.primaryLink,
+      deliver: (message) => (this.primary ? this.primary.relay(message) : this.deliverLocally(message)),
+      writeAlong: () => this.stats.flushIfDirty(),
+      room: () => this.roomName,
+    });
     this.delivery = new Delivery((ws, state) => this.sendFailed(ws, state));
     this.expiry = new TokenExpiry(ctx.storage);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_REQUEST, HEARTBEAT_RESPONSE));
@@ -132,7 +140,7 @@ export class Room extends DurableObject<Env> {
     this.history = new History(sql, this.historyLimits);
     this.snapshots = new TopicSnapshots(sql);
     this.publishIds = new PublishIds(sql);
-    this.stats = new RoomStats(sql);
+    this.stats = new RoomStats(sql, () => this.pipeline.writeSoon());
     this.tickets = new UsedTickets(sql);
     const shard = this.history.getMeta("shard");
     this.shardIndex = shard === undefined ? undefined : Number(shard);
@@ -167,7 +175,7 @@ export class Room extends DurableObject<Env> {
       this.binaryLink = new BinaryLink(() => this.primaryStub(), () => this.roomName);
     }
     else if (this.policy.shards > 1) {
-      const stores = { history: this.history, snapshots: this.snapshots, publishIds: this.publishIds, sql: this.ctx.storage.sql };
+      const stores = { history: this.history, snapshots: this.snapshots, sql: this.ctx.storage.sql };
       this.primary = new ShardedPrimary(stores, this.policy.shards, (index) => this.shardStub(index), () => this.roomName);
     }
   }
@@ -247,7 +255,7 @@ export class Room extends DurableObject<Env> {
     this.stats.countConnection();
     log("connect", { room: identity.room, connectionId: state.id });
 
-    const plan = resumePlan(url.searchParams, this.history, state.topics, Date.now());
+    const plan = resumePlan(url.searchParams, this.history, state.topics, Date.now(), this.pipeline.deliveredSeq);
     if (state.mode === "v1") server.send(welcomeFrame(this.roomName, state, this.localView(plan), this.config.limits));
     if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
@@ -396,7 +404,7 @@ export class Room extends DurableObject<Env> {
     }
     return {
       epoch: this.history.epoch,
-      seq: this.history.seq,
+      seq: this.pipeline.deliveredSeq,
       ...(plan ? { recovered: plan.recovered, missed: plan.recovered ? plan.messages.length : undefined } : {}),
       members,
       memberCount: states.length,
@@ -404,17 +412,20 @@ export class Room extends DurableObject<Env> {
     };
   }
 
+  /** Snapshots up to the newest delivered seq; a shard's come from the primary, in this reply's place. */
   sendSnapshots(ws: WebSocket, state: SocketState, filters: readonly string[]): void {
     if (filters.length === 0) return;
     if (!this.primaryLink) {
-      for (const message of this.snapshots.matching(filters)) this.delivery.deliver(ws, state, message, true);
+      for (const message of this.snapshots.matching(filters, this.pipeline.deliveredSeq)) this.delivery.deliver(ws, state, message, true);
       return;
     }
+    const slot = this.pipeline.hold();
     this.primaryStub()
       .snapshotsFor(this.roomName, [...filters])
-      .then((messages) => {
-        for (const message of messages) this.delivery.deliver(ws, state, message, true);
-      }, () => {});
+      .then(
+        (messages) => slot.fill(() => messages.forEach((message) => this.delivery.deliver(ws, state, message, true))),
+        (error) => slot.fill(() => log("error", { where: "Room.sendSnapshots", room: this.roomName, connectionId: state.id, reason: "snapshots unavailable", error })),
+      );
   }
 
   // ── hibernation handlers ───────────────────────────────────────────────────
@@ -491,23 +502,6 @@ export class Room extends DurableObject<Env> {
 
   // ── client frames (client-frames.ts) and their host hooks ──────────────────
 
-  /** Sequences a socket's publish here, or at the primary when this is a shard; acks `ackId`. */
-  publishFromSocket(ws: WebSocket, state: SocketState, item: SequenceItem, ackId?: string): void {
-    const ack = (seq: number) => {
-      if (ackId !== undefined) this.delivery.send(ws, state, encodeAck(ackId, seq));
-    };
-    if (this.primaryLink) {
-      this.primaryLink.sequence(item).then(ack, () => closeQuietly(ws, CloseCode.internalError, "room unavailable"));
-      return;
-    }
-    const nowMs = Date.now();
-    const seen = item.key === undefined ? undefined : this.publishIds.seqFor(item.key, nowMs);
-    if (seen !== undefined) return ack(seen);
-    const message = this.publish(item);
-    if (item.key !== undefined) this.publishIds.remember(item.key, message.seq, nowMs);
-    ack(message.seq);
-  }
-
   direct(to: string, from: string, dataJson: string): boolean | Promise<boolean> {
     const [target] = this.openSockets(to);
     if (target) {
@@ -532,18 +526,6 @@ export class Room extends DurableObject<Env> {
     // A shard's frame reaches the other shards only through the primary's ordered fan-out.
     if (this.binaryLink) this.binaryLink.relay({ from: state.id, data });
     else this.stats.countOut(...this.delivery.relayBinary(this.ctx.getWebSockets(), state.id, data));
-  }
-
-  /** Sequences and stores one message, then delivers it (or, as a primary, hands it to the shards). */
-  private publish(input: { from: string; topic?: string; dataJson: string }): StoredMessage {
-    if (this.primary) {
-      const seq = this.primary.sequence(input, Date.now());
-      return { ...input, seq, ts: Date.now() };
-    }
-    const message = this.history.append(input, Date.now());
-    this.snapshots.remember(message);
-    this.deliverLocally(message);
-    return message;
   }
 
   /** The sender (by `from`) is skipped unless it asked for echo. With batching, v1 sockets get it in the next batch. */
@@ -576,11 +558,21 @@ export class Room extends DurableObject<Env> {
 
   // ── RPC from the Worker ────────────────────────────────────────────────────
 
+  /** `POST /rooms/:room/messages`: answered once the message is durable and delivered. */
   async publishFromApi(request: PublishRequest): Promise<{ seq: number }> {
     this.rememberRoom(request.room);
-    const dataJson = JSON.stringify(request.data);
-    this.stats.countIn(utf8ByteLength(dataJson));
-    return { seq: this.publish({ from: API_SENDER, topic: request.topic, dataJson }).seq };
+    return { seq: await this.pipeline.publishAsync(this.counted(apiItem(request))) };
+  }
+
+  /** `POST /publish`: this room's entries in one call, stored in one group; results in entry order. */
+  async publishBatch(room: string, entries: ApiMessage[]): Promise<BatchEntryResult[]> {
+    this.rememberRoom(room);
+    return this.pipeline.publishAll(entries.map((entry) => this.counted(apiItem(entry))));
+  }
+
+  private counted(item: SequenceItem): SequenceItem {
+    this.stats.countIn(utf8ByteLength(item.dataJson));
+    return item;
   }
 
   /** History as JSON text: data is spliced in from storage, never parsed and re-serialized. */
@@ -669,6 +661,7 @@ export class Room extends DurableObject<Env> {
     const shard = this.shardIndex;
     this.roomName = "";
     this.openStorage();
+    this.pipeline.reset();
     if (room !== undefined) this.rememberRoom(room, shard);
     return { epoch: this.history.epoch };
   }
@@ -683,7 +676,7 @@ export class Room extends DurableObject<Env> {
 
   async attachConnection(request: AttachRequest): Promise<AttachResult> {
     if (request.fault === "primary" && this.faultsAllowed) throw new Error("injected primary fault");
-    return this.primaryFor(request.room).attach(request, Date.now());
+    return this.primaryFor(request.room).attach(request, Date.now(), this.pipeline.deliveredSeq);
   }
 
   async detachConnection(room: string, connectionId: string): Promise<void> {
@@ -694,13 +687,10 @@ export class Room extends DurableObject<Env> {
     this.primaryFor(room).update(shard, member);
   }
 
+  /** A shard's publishes, stored in one group; answered with their seqs once durable. */
   async sequenceFromShard(room: string, items: SequenceItem[]): Promise<number[]> {
-    const primary = this.primaryFor(room);
-    const nowMs = Date.now();
-    return items.map((item) => {
-      this.stats.countIn(utf8ByteLength(item.dataJson));
-      return primary.sequence(item, nowMs);
-    });
+    this.primaryFor(room);
+    return Promise.all(items.map((item) => this.pipeline.publishAsync(this.counted(item))));
   }
 
   async relayBinaryFromShard(room: string, frames: BinaryFrame[]): Promise<void> {
@@ -713,7 +703,7 @@ export class Room extends DurableObject<Env> {
   }
 
   async snapshotsFor(room: string, filters: string[]): Promise<StoredMessage[]> {
-    return this.primaryFor(room).snapshotsFor(filters);
+    return this.primaryFor(room).snapshotsFor(filters, this.pipeline.deliveredSeq);
   }
 
   async redeemTicket(room: string, ticketId: string, expiresAtMs: number): Promise<boolean> {

@@ -1,23 +1,22 @@
 /**
  * @module sharded-primary
- * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; sequences every
- * message (from the HTTP API and from shards), keeps history, snapshots and publish ids, keeps
- * the member registry, and fans messages, presence and binary frames out to every shard in order.
+ * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; its pipeline
+ * (pipeline.ts) sequences and stores every message (from the HTTP API and from shards) and
+ * `relay`s each one once durable; this keeps the member registry and fans messages, presence
+ * and binary frames out to every shard in order.
  */
 import type { StoredMessage } from "../shared/protocol";
 import type { History } from "./history";
 import { MemberRegistry } from "./member-registry";
 import { PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, type Member } from "./presence";
-import type { PublishIds } from "./publish-ids";
 import { resumePlan } from "./resume";
 import { ShardFanout, type ShardTarget } from "./shard-fanout";
-import type { AttachRequest, AttachResult, BinaryFrame, SequenceItem } from "./shard-protocol";
+import type { AttachRequest, AttachResult, BinaryFrame } from "./shard-protocol";
 import type { TopicSnapshots } from "./topic-snapshots";
 
 export interface PrimaryStores {
   history: History;
   snapshots: TopicSnapshots;
-  publishIds: PublishIds;
   sql: SqlStorage;
 }
 
@@ -42,18 +41,9 @@ export class ShardedPrimary {
     this.fanout = new ShardFanout(shardCount, shard, room);
   }
 
-  /** Appends and fans out one message; returns it (already-seen keys return the first seq). */
-  sequence(item: SequenceItem, nowMs: number): number {
-    const { history, snapshots, publishIds } = this.stores;
-    if (item.key !== undefined) {
-      const seen = publishIds.seqFor(item.key, nowMs);
-      if (seen !== undefined) return seen;
-    }
-    const message = history.append({ from: item.from, topic: item.topic, dataJson: item.dataJson }, nowMs);
-    snapshots.remember(message);
-    if (item.key !== undefined) publishIds.remember(item.key, message.seq, nowMs);
+  /** Hands a durable message (the room's pipeline calls this in seq order) to every shard. */
+  relay(message: StoredMessage): void {
     this.fanout.push({ message });
-    return message.seq;
   }
 
   /** A shard's binary frame goes to every shard (the sender's too) in the same order as messages. */
@@ -61,23 +51,26 @@ export class ShardedPrimary {
     this.fanout.push({ binary: frame });
   }
 
-  /** Registers a new connection of a shard and tells it what to replay: all in one turn. */
-  attach(request: AttachRequest, nowMs: number): AttachResult {
+  /**
+   * Registers a new connection of a shard and tells it what to replay: all in one turn, up to
+   * `headSeq` (the newest delivered seq); later messages reach the shard through `relay`.
+   */
+  attach(request: AttachRequest, nowMs: number, headSeq: number): AttachResult {
     const { history, snapshots } = this.stores;
     const params = new URLSearchParams();
     if (request.since !== null) params.set("since", request.since);
     if (request.epoch !== null) params.set("epoch", request.epoch);
-    const plan = resumePlan(params, history, request.topics, nowMs);
+    const plan = resumePlan(params, history, request.topics, nowMs, headSeq);
     this.presence.begin(() => this.members.userSet());
     this.members.put(request.shard, request.member);
     this.presence.join(request.member);
     this.schedulePresenceFlush();
     return {
       epoch: history.epoch,
-      seq: history.seq,
+      seq: headSeq,
       ...(plan ? { recovered: plan.recovered } : {}),
       replay: plan?.recovered ? plan.messages : [],
-      snapshots: plan?.recovered || request.topics.length === 0 ? [] : snapshots.matching(request.topics),
+      snapshots: plan?.recovered || request.topics.length === 0 ? [] : snapshots.matching(request.topics, headSeq),
       members: this.members.list(),
       memberCount: this.members.count(),
       users: this.members.users(),
@@ -100,8 +93,8 @@ export class ShardedPrimary {
     this.schedulePresenceFlush();
   }
 
-  snapshotsFor(filters: string[]): StoredMessage[] {
-    return this.stores.snapshots.matching(filters);
+  snapshotsFor(filters: string[], headSeq: number): StoredMessage[] {
+    return this.stores.snapshots.matching(filters, headSeq);
   }
 
   async routeDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean> {

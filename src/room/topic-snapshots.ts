@@ -40,8 +40,11 @@ export class TopicSnapshots {
     );
   }
 
-  /** The newest message of every topic matching any of `filters`, in seq order. */
-  matching(filters: readonly string[]): StoredMessage[] {
+  /**
+   * The newest message of every topic matching any of `filters`, in seq order, none past
+   * `upToSeq` (the newest delivered seq: a newer one is still committing and comes live).
+   */
+  matching(filters: readonly string[], upToSeq = Number.POSITIVE_INFINITY): StoredMessage[] {
     const bySeq = new Map<number, StoredMessage>();
     for (const filter of filters) {
       const rows = filter.endsWith("*")
@@ -52,7 +55,7 @@ export class TopicSnapshots {
             MAX_SNAPSHOTS_PER_SUBSCRIBE,
           )
         : this.sql.exec<SnapshotRow>(`SELECT topic, seq, ts, sender, data FROM topic_latest WHERE topic = ?`, filter);
-      for (const row of rows) bySeq.set(row.seq, { seq: row.seq, ts: row.ts, topic: row.topic, from: row.sender, dataJson: row.data });
+      for (const row of rows) if (row.seq <= upToSeq) bySeq.set(row.seq, { seq: row.seq, ts: row.ts, topic: row.topic, from: row.sender, dataJson: row.data });
     }
     const latest = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_SNAPSHOTS_PER_SUBSCRIBE);
     for (const message of latest) this.joinChunks(message);

@@ -1,10 +1,11 @@
 /**
  * @module batch-publish
- * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data"}]}` → one result per message,
- * in order. Messages to one room are published in order; rooms are published in parallel. A bad
- * entry gets its own error and does not stop the others. Every result names its room when the
- * entry gave one as a string, so a caller can match errors to entries. An entry for a room the
- * caller's token does not cover (room-scope.ts) is `forbidden` and is not published anywhere.
+ * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data","id"?}]}` → one result per
+ * message, in order. Each room gets ONE call carrying all its entries, in order, which it stores
+ * in one group (room/pipeline.ts); rooms are published in parallel. A bad entry gets its own
+ * error and does not stop the others. Every result names its room when the entry gave one as a
+ * string, so a caller can match errors to entries. An entry for a room the caller's token does
+ * not cover (room-scope.ts) is `forbidden` and is not published anywhere.
  */
 import type { Config } from "../config";
 import type { Env } from "../env";
@@ -60,13 +61,12 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
   await Promise.all(
     [...byRoom].map(async ([room, entries]) => {
       const stub = roomStubFor(env, caller.scope, room);
-      for (const { index, input } of entries) {
-        try {
-          results[index] = { room, seq: (await stub.publishFromApi({ room, ...input })).seq };
-        } catch (error) {
-          log("error", { room, where: "POST /publish", error });
-          results[index] = failed(room, "internal_error", "the room did not accept the message");
-        }
+      try {
+        const outcomes = await stub.publishBatch(room, entries.map(({ input }) => input));
+        entries.forEach(({ index }, i) => (results[index] = { room, ...outcomes[i]! }));
+      } catch (error) {
+        log("error", { room, where: "POST /publish", error, reason: "batch publish failed" });
+        for (const { index } of entries) results[index] = failed(room, "internal_error", "the room did not accept the message");
       }
     }),
   );

@@ -1,14 +1,17 @@
 /**
  * @module publish-body
- * Reads an HTTP publish body (SPEC §2): JSON `{"data": any, "topic"?: string}`, or a
- * `text/plain` body taken as string data. Size is checked before and after reading (413).
+ * Reads an HTTP publish body (SPEC §2): JSON `{"data": any, "topic"?: string, "id"?: string}`,
+ * or a `text/plain` body taken as string data. Size is checked before and after reading (413).
+ * `id` is the idempotency id: a retry with it within the window gets the first seq.
  */
+import { MAX_FRAME_ID_LENGTH } from "../shared/protocol";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { errorResponse } from "./http-error";
 
 export interface PublishInput {
   data: unknown;
   topic?: string;
+  id?: string;
 }
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
@@ -55,7 +58,9 @@ export function toPublishInput(value: unknown): PublishInput | string {
   const record = value as Record<string, unknown>;
   if (!("data" in record) || record.data === undefined) return 'body needs a "data" field';
   if (record.topic !== undefined && !isValidTopic(record.topic)) return `"topic" must be a non-empty string of at most ${MAX_TOPIC_LENGTH} characters`;
-  return { data: record.data, topic: record.topic as string | undefined };
+  const id = record.id;
+  if (id !== undefined && (typeof id !== "string" || id.length === 0 || id.length > MAX_FRAME_ID_LENGTH)) return `"id" must be a non-empty string of at most ${MAX_FRAME_ID_LENGTH} characters`;
+  return { data: record.data, topic: record.topic as string | undefined, ...(id === undefined ? {} : { id }) };
 }
 
 export async function readPublishBody(request: Request, maxBytes: number): Promise<BodyResult<PublishInput>> {

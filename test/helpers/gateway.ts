@@ -1,10 +1,11 @@
 /**
  * @module gateway
  * Starts the real gateway (`wrangler dev`, workerd with local Durable Objects) on free ports
- * for one test file, and stops it with its whole process group.
+ * for one test file, and stops it with its whole process group — or crashes it: SIGKILL to its
+ * workerd processes and everything else in the group, nothing flushed, nothing said.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   persistTo?: string;
   /** Use `npm start -- …` (the README command) instead of calling wrangler directly. */
   viaNpmStart?: boolean;
+  /** Listen on this port (a restart after `crash()` keeps the clients' URL); a free one when omitted. */
+  port?: number;
 }
 
 export interface Gateway {
@@ -30,6 +33,8 @@ export interface Gateway {
   /** Everything the gateway printed so far (stdout and stderr). */
   output(): string;
   stop(): Promise<void>;
+  /** kill -9: the workerd processes first, then the rest of the process group; resolves once gone. */
+  crash(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -50,7 +55,7 @@ export function tempDir(prefix: string): string {
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? tempDir("state");
   const vars = { AUTH_MODE: "open", ...options.vars };
@@ -76,6 +81,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     persistTo,
     output: () => output,
     stop: () => stopProcessGroup(child),
+    crash: () => killProcessGroup(child),
   };
   try {
     await waitUntilReady(httpUrl, child, () => output);
@@ -118,4 +124,55 @@ async function stopProcessGroup(child: ChildProcess): Promise<void> {
   }, 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Pids of the processes in process group `pgid` whose command is workerd (from /proc). */
+function workerdPidsIn(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid pgrp …: comm may hold spaces, so split after its closing parenthesis.
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (comm === "workerd" && Number(fields[2]) === pgid) pids.push(Number(entry));
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  return pids;
+}
+
+/** Whether `pid` exists and is not a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function killProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const workerds = workerdPidsIn(child.pid);
+  for (const pid of workerds) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  await exited;
+  // The ports and state files are free only once every workerd is gone (not only wrangler).
+  while (workerds.some(isRunning)) {
+    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  }
 }
