@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { MAX_RPC_MESSAGE_BYTES, maxHttpPublishBytes } from "../shared/rpc-budget";
 import { utf8ByteLength } from "../shared/utf8";
 import { callerMayUseRoom, type ApiCaller } from "./api-auth";
 import { errorResponse } from "./http-error";
@@ -27,6 +28,7 @@ function failed(room: unknown, code: string, message: string): Result {
 
 export async function batchPublish(request: Request, env: Env, config: Config, caller: ApiCaller): Promise<Response> {
   const { maxMessageBytes } = config.limits;
+  const entryMaxBytes = maxHttpPublishBytes(config.limits);
   const text = await readBodyText(request, maxMessageBytes * MAX_BATCH_MESSAGES);
   if (!text.ok) return text.response;
   let parsed: unknown;
@@ -53,8 +55,8 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
     }
     const input = toPublishInput(entry);
     if (typeof input === "string") results[index] = failed(room, "bad_request", input);
-    else if (utf8ByteLength(JSON.stringify(input.data)) > maxMessageBytes) {
-      results[index] = failed(room, "payload_too_large", `data is over MAX_MESSAGE_BYTES (${maxMessageBytes} bytes)`);
+    else if (utf8ByteLength(JSON.stringify(input.data)) > entryMaxBytes) {
+      results[index] = failed(room, "payload_too_large", `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);
     } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input }]);
   });
   await Promise.all(

@@ -3,6 +3,7 @@
  * Reads an HTTP publish body (SPEC §2): JSON `{"data": any, "topic"?: string}`, or a
  * `text/plain` body taken as string data. Size is checked before and after reading (413).
  */
+import { MAX_RPC_MESSAGE_BYTES } from "../shared/rpc-budget";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { errorResponse } from "./http-error";
 
@@ -14,7 +15,7 @@ export interface PublishInput {
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 function tooLarge(maxBytes: number): BodyResult<never> {
-  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over MAX_MESSAGE_BYTES (${maxBytes} bytes)`) };
+  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over ${maxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for an HTTP publish)`) };
 }
 
 function badBody(message: string): BodyResult<never> {
