@@ -7,6 +7,7 @@
 import { setLogLevel, type LogLevel } from "./log";
 import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
 import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
+import { MAX_RPC_MESSAGE_BYTES } from "./shared/rpc-budget";
 import { MAX_PRESENCE_STATE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION, MAX_USER_ID_CHARS } from "./shared/socket-budget";
 import { MAX_TOPICS_PER_CONNECTION } from "./shared/topics";
 
@@ -90,6 +91,8 @@ export function parseConfig(vars: RawVars): Config {
   if (connectRateLimit !== "on" && connectRateLimit !== "off") {
     throw new ConfigError("CONNECT_RATE_LIMIT", `must be "on" or "off", got "${String(connectRateLimit).slice(0, 40)}"`);
   }
+  const policies = readPolicies(vars);
+  checkShardedMessageBytes(limits, policies);
   const logLevel = vars.LOG_LEVEL ?? "info";
   if (logLevel !== "info" && logLevel !== "error") throw new ConfigError("LOG_LEVEL", `must be "info" or "error", got "${String(logLevel).slice(0, 40)}"`);
   return {
@@ -100,7 +103,7 @@ export function parseConfig(vars: RawVars): Config {
     apiKey: readSecret(vars, "API_KEY"),
     jwtSecret: readSecret(vars, "JWT_SECRET"),
     limits,
-    policies: readPolicies(vars),
+    policies,
   };
 }
 
@@ -113,6 +116,21 @@ export function checkSocketStateBudget(limits: Pick<Limits, "presenceStateMaxByt
     throw new ConfigError(
       "PRESENCE_STATE_MAX_BYTES",
       `${limits.presenceStateMaxBytes} does not fit a connection's ${PLATFORM_LIMITS.maxAttachmentBytes}-byte socket attachment next to ${MAX_TOPICS_PER_CONNECTION} topics (${MAX_TOPIC_CHARS_PER_CONNECTION} characters) and a ${MAX_USER_ID_CHARS}-character user id: at most ${MAX_PRESENCE_STATE_BYTES}`,
+    );
+  }
+}
+
+/**
+ * In a sharded room every message crosses an RPC (shard → primary → every shard), where it can
+ * grow 12× (shared/rpc-budget.ts): MAX_MESSAGE_BYTES must then be at most MAX_RPC_MESSAGE_BYTES.
+ * Unsharded rooms keep WebSocket messages inside one object, so only the platform caps them.
+ */
+export function checkShardedMessageBytes(limits: Pick<Limits, "maxMessageBytes">, policies: readonly RoomPolicy[]): void {
+  const sharded = policies.find((policy) => policy.shards > 1);
+  if (sharded && limits.maxMessageBytes > MAX_RPC_MESSAGE_BYTES) {
+    throw new ConfigError(
+      "MAX_MESSAGE_BYTES",
+      `${limits.maxMessageBytes} is over ${MAX_RPC_MESSAGE_BYTES}, the most a sharded room can carry (ROOM_POLICIES "${sharded.match}" has ${sharded.shards} shards): a message crosses an RPC as JSON, up to 12 bytes per byte within the 32 MiB RPC limit`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_RPC_MESSAGE_BYTES } from "../src/shared/rpc-budget";
 import { connect, connectV1, waitForFrame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
 
@@ -60,15 +61,23 @@ describe("messages up to MAX_MESSAGE_BYTES", () => {
     late.client.close();
   });
 
-  it("accepts a 12 MiB HTTP publish and stores it", { timeout: 60_000 }, async () => {
+  it("accepts an HTTP publish up to the RPC bound and stores it; one byte more is 413", { timeout: 60_000 }, async () => {
+    // An HTTP publish always crosses an RPC to the room: at most MAX_RPC_MESSAGE_BYTES (shared/rpc-budget.ts).
     const watcher = await connectV1(`${gateway.wsUrl}/rooms/big-http`);
-    const data = "z".repeat(12 * MIB);
+    const data = "z".repeat(MAX_RPC_MESSAGE_BYTES - 16);
     const response = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ data }) });
     expect(response.status).toBe(202);
     const frame = await waitForFrame(watcher.client, (f) => f.type === "message", "the HTTP message", WAIT_MS);
     expect(frame.data === data).toBe(true);
     const body = (await (await fetch(`${gateway.httpUrl}/rooms/big-http/messages`)).json()) as { messages: Array<{ data: string }> };
     expect(body.messages[0]!.data === data).toBe(true);
+    // 12 MiB of `-0` is a 36 MiB clone: it used to end in 500. Over the bound it is a clean 413.
+    const negativeZeros = `{"data":[-0${",-0".repeat(4 * MIB)}]}`;
+    const tooBig = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: negativeZeros });
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ error: { code: "payload_too_large" } });
+    const justOver = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "z".repeat(MAX_RPC_MESSAGE_BYTES + 1) });
+    expect(justOver.status).toBe(413);
     watcher.client.close();
   });
 });

@@ -44,7 +44,8 @@ import { ClientFrames } from "./client-frames";
 import { PrimaryLink } from "./primary-link";
 import { BinaryLink } from "./binary-link";
 import { ShardedPrimary } from "./sharded-primary";
-import { shardObjectName, type AttachRequest, type AttachResult, type BinaryFrame, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
+import { messageStream, readMessageStream } from "./message-stream";
+import { attachResultFromWire, attachResultToWire, shardObjectName, type AttachResultOnWire, type AttachRequest, type AttachResult, type BinaryFrame, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
 import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
 
 /** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
@@ -343,7 +344,9 @@ export class Room extends DurableObject<Env> {
     log("connect", { room: this.roomName, connectionId: state.id });
     const request: AttachRequest = { room: this.roomName, shard: this.shardIndex!, member: memberOf(state), since: url.searchParams.get("since"), epoch: url.searchParams.get("epoch"), topics: state.topics };
     if (this.faultsAllowed && url.searchParams.get("fault") === "primary") request.fault = "primary";
-    const attached = await this.askPrimaryDuringUpgrade<AttachResult>(() => this.primaryStub().attachConnection(request));
+    // The stub's inferred type turns a result holding a stream into `never`; the runtime carries it.
+    const onWire = () => this.primaryStub().attachConnection(request) as unknown as Promise<AttachResultOnWire>;
+    const attached = await this.askPrimaryDuringUpgrade<AttachResult>(() => onWire().then(attachResultFromWire));
     if (!attached) {
       this.pendingAttach.delete(state.id);
       closeQuietly(server, CloseCode.tryAgainLater, PRIMARY_UNAVAILABLE_REASON);
@@ -422,6 +425,7 @@ export class Room extends DurableObject<Env> {
     const slot = this.pipeline.hold();
     this.primaryStub()
       .snapshotsFor(this.roomName, [...filters])
+      .then(readMessageStream)
       .then(
         (messages) => slot.fill(() => messages.forEach((message) => this.delivery.deliver(ws, state, message, true))),
         (error) => slot.fill(() => log("error", { where: "Room.sendSnapshots", room: this.roomName, connectionId: state.id, reason: "snapshots unavailable", error })),
@@ -674,9 +678,10 @@ export class Room extends DurableObject<Env> {
     return this.primary;
   }
 
-  async attachConnection(request: AttachRequest): Promise<AttachResult> {
+  /** Replay and snapshots travel as a stream: a whole history of large messages exceeds one RPC. */
+  async attachConnection(request: AttachRequest): Promise<AttachResultOnWire> {
     if (request.fault === "primary" && this.faultsAllowed) throw new Error("injected primary fault");
-    return this.primaryFor(request.room).attach(request, Date.now(), this.pipeline.deliveredSeq);
+    return attachResultToWire(this.primaryFor(request.room).attach(request, Date.now(), this.pipeline.deliveredSeq));
   }
 
   async detachConnection(room: string, connectionId: string): Promise<void> {
@@ -702,8 +707,9 @@ export class Room extends DurableObject<Env> {
     return this.primaryFor(room).routeDirect(to, from, dataJson, ts);
   }
 
-  async snapshotsFor(room: string, filters: string[]): Promise<StoredMessage[]> {
-    return this.primaryFor(room).snapshotsFor(filters, this.pipeline.deliveredSeq);
+  /** A stream: any number of topics' snapshots, each up to MAX_MESSAGE_BYTES, may exceed one RPC. */
+  async snapshotsFor(room: string, filters: string[]): Promise<ReadableStream<Uint8Array>> {
+    return messageStream(this.primaryFor(room).snapshotsFor(filters, this.pipeline.deliveredSeq));
   }
 
   async redeemTicket(room: string, ticketId: string, expiresAtMs: number): Promise<boolean> {

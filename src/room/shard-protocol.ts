@@ -5,6 +5,7 @@
  * each shard holds a share of the sockets and forwards what they publish.
  */
 import type { StoredMessage } from "../shared/protocol";
+import { messageStream, readMessageStream } from "./message-stream";
 import type { Member, UserView } from "./presence";
 import type { Counters, RecentClose } from "./room-stats";
 
@@ -37,6 +38,24 @@ export interface AttachResult {
   members: Member[];
   memberCount: number;
   users: UserView[];
+}
+
+/** An AttachResult as it crosses the RPC: replay then snapshots in one stream (message-stream.ts). */
+export interface AttachResultOnWire extends Omit<AttachResult, "replay" | "snapshots"> {
+  /** The first `replayCount` messages of `messages` are the replay, the rest are snapshots. */
+  replayCount: number;
+  messages: ReadableStream<Uint8Array>;
+}
+
+export function attachResultToWire(result: AttachResult): AttachResultOnWire {
+  const { replay, snapshots, ...rest } = result;
+  return { ...rest, replayCount: replay.length, messages: messageStream([...replay, ...snapshots]) };
+}
+
+export async function attachResultFromWire(wire: AttachResultOnWire): Promise<AttachResult> {
+  const { replayCount, messages, ...rest } = wire;
+  const all = await readMessageStream(messages);
+  return { ...rest, replay: all.slice(0, replayCount), snapshots: all.slice(replayCount) };
 }
 
 export interface SequenceItem {

@@ -12,6 +12,7 @@ import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { topicsQueryProblem } from "../shared/socket-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { authenticateApi, callerMayUseRoom, roomOutOfScopeResponse, type ApiCaller } from "./api-auth";
@@ -114,7 +115,7 @@ app.get("/rooms/:room", async (c) => {
 });
 
 app.post("/rooms/:room/messages", async (c) => {
-  const body = await readPublishBody(c.req.raw, c.get("config").limits.maxMessageBytes);
+  const body = await readPublishBody(c.req.raw, maxHttpPublishBytes(c.get("config").limits));
   if (!body.ok) return body.response;
   const result = await roomStub(c).publishFromApi({ room: c.get("room"), ...body.value });
   return c.json(result, 202);

@@ -11,6 +11,7 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { MAX_RPC_MESSAGE_BYTES, maxHttpPublishBytes, rpcSizedRuns } from "../shared/rpc-budget";
 import { utf8ByteLength } from "../shared/utf8";
 import { callerMayUseRoom, type ApiCaller } from "./api-auth";
 import { errorResponse } from "./http-error";
@@ -28,6 +29,7 @@ function failed(room: unknown, code: string, message: string): Result {
 
 export async function batchPublish(request: Request, env: Env, config: Config, caller: ApiCaller): Promise<Response> {
   const { maxMessageBytes } = config.limits;
+  const entryMaxBytes = maxHttpPublishBytes(config.limits);
   const text = await readBodyText(request, maxMessageBytes * MAX_BATCH_MESSAGES);
   if (!text.ok) return text.response;
   let parsed: unknown;
@@ -41,7 +43,7 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
     return errorResponse(400, "bad_request", `body needs "messages": an array of 1–${MAX_BATCH_MESSAGES} entries`);
   }
   const results: Result[] = new Array(messages.length);
-  const byRoom = new Map<string, Array<{ index: number; input: PublishInput }>>();
+  const byRoom = new Map<string, Array<{ index: number; input: PublishInput; bytes: number }>>();
   messages.forEach((entry: unknown, index) => {
     const room = (entry as { room?: unknown } | null)?.room;
     if (typeof room !== "string" || !isValidRoomName(room)) {
@@ -53,20 +55,27 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
       return;
     }
     const input = toPublishInput(entry);
-    if (typeof input === "string") results[index] = failed(room, "bad_request", input);
-    else if (utf8ByteLength(JSON.stringify(input.data)) > maxMessageBytes) {
-      results[index] = failed(room, "payload_too_large", `data is over MAX_MESSAGE_BYTES (${maxMessageBytes} bytes)`);
-    } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input }]);
+    if (typeof input === "string") {
+      results[index] = failed(room, "bad_request", input);
+      return;
+    }
+    const bytes = utf8ByteLength(JSON.stringify(input.data));
+    if (bytes > entryMaxBytes) {
+      results[index] = failed(room, "payload_too_large", `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);
+    } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input, bytes }]);
   });
   await Promise.all(
     [...byRoom].map(async ([room, entries]) => {
       const stub = roomStubFor(env, caller.scope, room);
-      try {
-        const outcomes = await stub.publishBatch(room, entries.map(({ input }) => input));
-        entries.forEach(({ index }, i) => (results[index] = { room, ...outcomes[i]! }));
-      } catch (error) {
-        log("error", { room, where: "POST /publish", error, reason: "batch publish failed" });
-        for (const { index } of entries) results[index] = failed(room, "internal_error", "the room did not accept the message");
+      // Usually one call per room; large entries are split so no call exceeds the RPC limit.
+      for (const run of rpcSizedRuns(entries, (entry) => entry.bytes)) {
+        try {
+          const outcomes = await stub.publishBatch(room, run.map(({ input }) => input));
+          run.forEach(({ index }, i) => (results[index] = { room, ...outcomes[i]! }));
+        } catch (error) {
+          log("error", { room, where: "POST /publish", error, reason: "batch publish failed" });
+          for (const { index } of run) results[index] = failed(room, "internal_error", "the room did not accept the message");
+        }
       }
     }),
   );

@@ -5,6 +5,7 @@
  * `id` is the idempotency id: a retry with it within the window gets the first seq.
  */
 import { MAX_FRAME_ID_LENGTH } from "../shared/protocol";
+import { MAX_RPC_MESSAGE_BYTES } from "../shared/rpc-budget";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
 import { errorResponse } from "./http-error";
 
@@ -17,7 +18,7 @@ export interface PublishInput {
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 function tooLarge(maxBytes: number): BodyResult<never> {
-  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over MAX_MESSAGE_BYTES (${maxBytes} bytes)`) };
+  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over ${maxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for an HTTP publish)`) };
 }
 
 function badBody(message: string): BodyResult<never> {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ConfigError, parseConfig } from "../../src/config";
@@ -26,6 +27,13 @@ describe("socket state budget", () => {
     expect(total).toBeLessThanOrEqual(ATTACHMENT_BUDGET_BYTES);
     expect(ATTACHMENT_BUDGET_BYTES).toBeLessThan(PLATFORM_LIMITS.maxAttachmentBytes);
     expect(MAX_PRESENCE_STATE_BYTES).toBeGreaterThanOrEqual(1024);
+  });
+
+  it("takes a token's longest sub from the user-id budget, not a copy of its number", () => {
+    // One rule in one place: a copied 256 could drift from the budget without any test noticing.
+    expect(MAX_SUB_LENGTH).toBe(MAX_USER_ID_CHARS);
+    const source = readFileSync(new URL("../../src/worker/token-claims.ts", import.meta.url), "utf8");
+    expect(source).toMatch(/MAX_SUB_LENGTH = MAX_USER_ID_CHARS;/);
   });
 
   it("covers the ids the Worker and the room hand out", () => {

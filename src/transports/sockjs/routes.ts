@@ -10,6 +10,7 @@ import { Hono, type Context } from "hono";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { ROOM_NAME_RULE, isValidRoomName } from "../../shared/room-name";
+import { topicsQueryProblem } from "../../shared/socket-budget";
 import { checkUpgrade } from "../../worker/handshake";
 import { errorResponse } from "../../worker/http-error";
 import { connectAllowed } from "../../worker/upgrade-flood";
@@ -39,6 +40,10 @@ async function guard(c: Context<SockjsEnv>, next: () => Promise<void>): Promise<
   }
   const foreign = refuseForeignOrigin(c.req.raw, configFrom(c.env));
   if (foreign) return foreign;
+  // A `?topics=` list over the socket-state budget: the room would refuse the session's link, so
+  // every transport (websocket too, before the upgrade) answers 400 like a WebSocket connect.
+  const topicsProblem = topicsQueryProblem(c.req.query("topics"));
+  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem, corsHeaders(c.req.raw));
   await next();
 }
 sockjsRoutes.use("/:room", guard);

@@ -11,7 +11,7 @@ import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
 import { authenticateConnection } from "../../worker/connection-auth";
-import { closeQuietly } from "../close-socket";
+import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
 import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, messagesFrame, parseClientPayload } from "./framing";
@@ -21,7 +21,7 @@ export async function bridgeSockjsWebSocket(request: Request, env: Env, config: 
   const { heartbeatMs } = transportSettings(env);
   const url = new URL(request.url);
   const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-  server.accept();
+  acceptAnsweringCloses(server);
   const response = new Response(null, { status: 101, webSocket: client });
   const refuse = (code: number, reason: string) => {
     log("reject", { room, code, reason });
@@ -71,7 +71,11 @@ export async function bridgeSockjsWebSocket(request: Request, env: Env, config: 
     const relayed = relayClientTexts(link, payload.messages, config.limits.maxMessageBytes);
     if (!relayed.ok) finish(relayed.code, relayed.reason);
   });
-  server.addEventListener("close", () => finish());
+  server.addEventListener("close", (event) => {
+    // Answer first: finish() would otherwise close with no status.
+    answerClientClose(server, event);
+    finish();
+  });
   server.addEventListener("error", () => finish());
   return response;
 }

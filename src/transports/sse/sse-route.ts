@@ -11,6 +11,7 @@ import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
+import { topicsQueryProblem } from "../../shared/socket-budget";
 import { errorResponse } from "../../worker/http-error";
 import { corsHeaders } from "../cors";
 import { admitHttpConnection, httpAuthFailure } from "../http-admission";
@@ -30,6 +31,9 @@ export async function handleSse(request: Request, env: Env, room: string): Promi
   const url = new URL(request.url);
   const parsed = parseResume(request.headers.get("Last-Event-ID"), url.searchParams.get("since"), url.searchParams.get("epoch"));
   if (!parsed.ok) return errorResponse(400, "bad_request", parsed.message, corsHeaders(request));
+  // Over the socket-state budget the room refuses the link: say why, as a WebSocket connect would.
+  const topicsProblem = topicsQueryProblem(url.searchParams.get("topics"));
+  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem, corsHeaders(request));
   const admission = await admitHttpConnection(request, env, config, room, { countConnect: true });
   if (!admission.ok) {
     log("reject", { room, status: admission.response.status });

@@ -13,7 +13,7 @@ import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
 import type { ConnectionGrant } from "../../worker/connection-auth";
-import { closeQuietly } from "../close-socket";
+import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
 import { encodeFrame } from "./frame";
@@ -23,7 +23,7 @@ export async function bridgeStomp(env: Env, room: string, subprotocol: string, g
   const config = configFrom(env);
   const { heartbeatMs } = transportSettings(env);
   const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-  server.accept();
+  acceptAnsweringCloses(server);
   const response = new Response(null, { status: 101, webSocket: client, headers: { "Sec-WebSocket-Protocol": subprotocol } });
   const opened = await openRoomLink(env, { room, grant, query: { echo: "1" } });
   if (!opened.ok) {
@@ -63,10 +63,15 @@ export async function bridgeStomp(env: Env, room: string, subprotocol: string, g
     if (timer !== undefined) clearTimeout(timer);
     session.onClientClosed();
     link.close(CloseCode.normal, "stomp client gone");
-    closeQuietly(server);
   };
-  server.addEventListener("close", clientGone);
-  server.addEventListener("error", clientGone);
+  server.addEventListener("close", (event) => {
+    answerClientClose(server, event);
+    clientGone();
+  });
+  server.addEventListener("error", () => {
+    clientGone();
+    closeQuietly(server);
+  });
   const tick = () => {
     session.tick();
     if (!session.isClosed) timer = setTimeout(tick, session.tickEveryMs());
