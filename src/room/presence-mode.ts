@@ -12,12 +12,13 @@
  * 5 → 4), so a room hovering at the boundary does not resend its whole list on every join/leave.
  *
  * Pure decision logic, shared by a whole room (room.ts) and a sharded room's primary
- * (sharded-primary.ts); the caller owns the batch, the timer and the sockets. Nothing here is
- * durable: after a wake the mode is derived from the count again (inside the hysteresis band a
- * woken room counts, the cheaper guess; the first flush tells every socket so).
+ * (sharded-primary.ts); the caller owns the batch, the timer and the sockets. Runtime-free (unit
+ * tests load it). Nothing here is durable: after a wake the mode is derived from the count again
+ * (inside the hysteresis band a woken room counts, the cheaper guess; the first flush says so).
  */
-import { PRESENCE_FLUSH_MS, type Member, type UserView } from "./presence";
 
+/** Delay that batches joins, leaves and updates into one presence frame. */
+export const PRESENCE_FLUSH_MS = 25;
 /** Least time between two count frames of one room. */
 export const PRESENCE_COUNT_INTERVAL_MS = 1_000;
 
@@ -116,6 +117,6 @@ export function encodePresenceCounts(counts: PresenceCounts): string {
 }
 
 /** `{"type":"presence","presence":"list","members","memberCount","users"}`: the whole list, replacing the client's. */
-export function encodePresenceList(members: Member[], memberCount: number, users: UserView[]): string {
+export function encodePresenceList(members: readonly object[], memberCount: number, users: readonly object[]): string {
   return JSON.stringify({ type: "presence", presence: "list", members, memberCount, users });
 }

@@ -7,9 +7,7 @@
 import type { SocketState } from "./socket-state";
 
 export { MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
-
-/** Delay that batches joins, leaves and updates into one presence frame. */
-export const PRESENCE_FLUSH_MS = 25;
+export { PRESENCE_FLUSH_MS } from "./presence-mode";
 
 export interface Member {
   connectionId: string;

@@ -4,8 +4,7 @@
  * frame may go again, and that a welcome in another mode than the others heard forces an announce.
  */
 import { describe, expect, it } from "vitest";
-import { PRESENCE_FLUSH_MS } from "../../src/room/presence";
-import { PRESENCE_COUNT_INTERVAL_MS, PresenceModeTracker, encodePresenceCounts, encodePresenceList, listResumeMembers } from "../../src/room/presence-mode";
+import { PRESENCE_COUNT_INTERVAL_MS, PRESENCE_FLUSH_MS, PresenceModeTracker, encodePresenceCounts, encodePresenceList, listResumeMembers } from "../../src/room/presence-mode";
 
 const counts = (memberCount: number, userCount = 0) => ({ memberCount, userCount });
 
