@@ -5,7 +5,7 @@
  * validated once at start: an error names the entry and field, e.g. `ROOM_POLICIES[0].batchMs`.
  */
 import { roomMatches } from "./shared/capabilities";
-import { PLATFORM_LIMITS } from "./shared/limits";
+import { MAX_MEMBERS_IN_WELCOME, PLATFORM_LIMITS } from "./shared/limits";
 
 /** Most Durable Objects one logical room may span. */
 export const MAX_SHARDS = 64;
@@ -31,6 +31,8 @@ export interface RoomPolicy {
   historyMaxMessages?: number;
   /** `deny`: a binary frame closes the connection with 1003. Default allow. */
   binary: BinaryPolicy;
+  /** Connections up to which presence lists members; above it, counts (presence-mode.ts). Default DEFAULT_PRESENCE_LIST_MAX_MEMBERS. */
+  presenceListMaxMembers?: number;
 }
 
 export class PolicyError extends Error {}
@@ -57,7 +59,7 @@ function readInteger(entry: Raw, index: number, name: string, min: number, max: 
   return value as number;
 }
 
-const KNOWN_FIELDS = new Set(["match", "clientPublish", "batchMs", "conflate", "shards", "maxConnections", "historyMaxMessages", "binary"]);
+const KNOWN_FIELDS = new Set(["match", "clientPublish", "batchMs", "conflate", "shards", "maxConnections", "historyMaxMessages", "binary", "presenceListMaxMembers"]);
 
 function parseEntry(entry: unknown, index: number): RoomPolicy {
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new PolicyError(`ROOM_POLICIES[${index}] must be an object`);
@@ -76,6 +78,7 @@ function parseEntry(entry: unknown, index: number): RoomPolicy {
     maxConnections: readInteger(raw, index, "maxConnections", 1, PLATFORM_LIMITS.maxSocketsPerObject * MAX_SHARDS),
     historyMaxMessages: readInteger(raw, index, "historyMaxMessages", 0, 1_000_000),
     binary,
+    presenceListMaxMembers: readInteger(raw, index, "presenceListMaxMembers", 0, MAX_MEMBERS_IN_WELCOME),
   };
 }
 

@@ -15,7 +15,7 @@ function wakesWithSockets(gateway: Gateway, room: string): number {
 describe("room after hibernation", () => {
   let gateway: Gateway;
   beforeAll(async () => {
-    gateway = await startGateway();
+    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "sleepy-crowd", presenceListMaxMembers: 5 }]) } });
   });
   afterAll(() => gateway?.stop());
 
@@ -57,6 +57,27 @@ describe("room after hibernation", () => {
       bob.client.ws.send(JSON.stringify({ type: "direct", to: alice.welcome.connectionId, data: "psst" }));
       expect(await waitForFrame(alice.client, (f) => f.type === "direct", "direct after waking")).toMatchObject({ from: bob.welcome.connectionId, data: "psst" });
       for (const client of [alice.client, bob.client, raw, late.client]) client.close();
+    },
+    HIBERNATE_AFTER_MS + 20_000,
+  );
+
+  it(
+    "hibernates a room that counts presence (no count-frame timer keeps it awake) and still counts after waking",
+    async () => {
+      const room = "sleepy-crowd";
+      const crowd = [];
+      for (let i = 0; i < 6; i++) crowd.push(await connectV1(`${gateway.wsUrl}/rooms/${room}?user=u${i}`));
+      expect(crowd.at(-1)!.welcome).toMatchObject({ presence: "counts", memberCount: 6 });
+      await waitForFrame(crowd[0]!.client, (f) => f.presence === "counts" && f.memberCount === 6, "the count frame at 6");
+      expect(wakesWithSockets(gateway, room)).toBe(0);
+
+      await new Promise((r) => setTimeout(r, HIBERNATE_AFTER_MS));
+
+      const late = await connectV1(`${gateway.wsUrl}/rooms/${room}?user=late`);
+      expect(late.welcome).toMatchObject({ presence: "counts", members: [], memberCount: 7, userCount: 7 });
+      await waitForFrame(crowd[0]!.client, (f) => f.presence === "counts" && f.memberCount === 7, "the count frame at 7 after waking");
+      expect(wakesWithSockets(gateway, room), gateway.output().split("\n").filter((l) => l.includes("wake")).join("\n")).toBeGreaterThanOrEqual(1);
+      for (const client of [...crowd, late]) client.client.close();
     },
     HIBERNATE_AFTER_MS + 20_000,
   );

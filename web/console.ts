@@ -47,7 +47,8 @@ function renderMessage(message: RoomMessage): void {
   byId("log-scroll").scrollTop = byId("log-scroll").scrollHeight;
 }
 
-function renderMembers(members: Member[], self: string | undefined): void {
+/** The list while the room lists its members; only the count once it is over its list size. */
+function renderMembers(members: Member[], self: string | undefined, memberCount: number): void {
   const list = byId("members");
   list.replaceChildren(
     ...members.map((member) =>
@@ -60,7 +61,7 @@ function renderMembers(members: Member[], self: string | undefined): void {
       ),
     ),
   );
-  byId("member-count").textContent = String(members.length);
+  byId("member-count").textContent = String(memberCount);
 }
 
 /** Flattens the info answer into rows: nested objects one level deep (indented), lists as counts plus a preview. */
@@ -110,7 +111,7 @@ function start(): void {
     renderMessage(message);
     byId("position").textContent = client.position ? `epoch ${client.position.epoch.slice(0, EPOCH_PREVIEW_CHARS)}… · seq ${client.position.seq}` : "–";
   });
-  client.on("presence", (change) => renderMembers(change.members, client.connectionId));
+  client.on("presence", (change) => renderMembers(change.members, client.connectionId, change.memberCount));
   client.on("direct", (direct) => logEvent(`direct from ${direct.from}: ${preview(direct.data, DATA_PREVIEW_CHARS)}`));
   client.on("resume", (outcome) =>
     logEvent(outcome.recovered ? `resumed after seq ${outcome.lastSeq}` : `continuity lost: room at seq ${outcome.roomSeq}${outcome.epochChanged ? " in a new epoch" : ""}`, outcome.recovered ? "info" : "warn"),

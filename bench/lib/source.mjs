@@ -1,6 +1,6 @@
 /**
  * @module source
- * Which roomcast the benchmark serves. By default a snapshot of the committed HEAD (src/,
+ * Which roomcast the benchmark serves. By default a snapshot of the committed HEAD (src/, web/,
  * wrangler.toml, public/) exported to a temp dir with node_modules linked in: edits others make
  * to the working tree meanwhile neither reload the server nor blur what was measured.
  * `--worktree` serves the working tree itself (and records whether src/ had uncommitted changes).
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** What the gateway needs to run under `wrangler dev`. */
-const SNAPSHOT_PATHS = ["src", "wrangler.toml", "public", "tsconfig.json", "package.json"];
+const SNAPSHOT_PATHS = ["src", "web", "wrangler.toml", "public", "tsconfig.json", "package.json"];
 const GIT_TIMEOUT_MS = 30_000;
 
 function git(root, ...args) {

@@ -29,14 +29,22 @@ export interface DirectMessage {
   ts: number;
 }
 
+/** `list`: the room sends its members; `counts`: it is over its list size and sends counts only. */
+export type PresenceMode = "list" | "counts";
+
 export interface PresenceChange {
-  /** Every member after this change. */
+  /** Every member after this change; empty while the room counts. */
   members: Member[];
   joined: Member[];
   left: string[];
   updated: Member[];
-  /** True when `members` was replaced by a (re)connection's welcome. */
+  /** True when `members` was replaced: a (re)connection's welcome, or the room switching between list and counts. */
   sync: boolean;
+  mode: PresenceMode;
+  /** Open connections in the room (the list's length while it lists). */
+  memberCount: number;
+  /** Distinct users, when the room counts. */
+  userCount?: number;
 }
 
 /** How a reconnection went: emitted on every reconnect that asked the room to resume. */

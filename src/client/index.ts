@@ -11,6 +11,7 @@ export type {
   EventName,
   Handler,
   PresenceChange,
+  PresenceMode,
   ResumeOutcome,
   RoomClientEvents,
   RoomMessage,

@@ -78,8 +78,14 @@ export class RoomClient {
     return this.connectionIdValue;
   }
 
+  /** The room's members while it lists them; empty while it counts (over its list size, SPEC §8). */
   get members(): Member[] {
     return this.roster.members;
+  }
+
+  /** Open connections in the room, kept current in either presence mode. */
+  get memberCount(): number {
+    return this.roster.memberCount;
   }
 
   /** The room's limits from the last welcome (undefined before the first). */
@@ -234,7 +240,8 @@ export class RoomClient {
       case "direct":
         return this.emitter.emit("direct", { from: frame.from, data: frame.data, ts: frame.ts });
       case "presence":
-        return this.emitter.emit("presence", this.roster.apply(frame));
+        if (!("mode" in frame)) return this.emitter.emit("presence", this.roster.apply(frame));
+        return this.emitter.emit("presence", frame.mode === "counts" ? this.roster.counts(frame) : this.roster.reset(frame.members));
       case "error":
         return this.onErrorFrame(frame.code, frame.message, frame.id);
       case "pong":
@@ -254,7 +261,8 @@ export class RoomClient {
     const outcome = this.sequencer.onWelcome(welcome);
     this.setState({ state: "open", connectionId: welcome.connectionId });
     if (outcome) this.emitter.emit("resume", outcome);
-    this.emitter.emit("presence", this.roster.reset(welcome.members));
+    const counts = welcome.presence === "counts" ? { memberCount: welcome.memberCount ?? 0, ...(welcome.userCount === undefined ? {} : { userCount: welcome.userCount }) } : undefined;
+    this.emitter.emit("presence", this.roster.reset(welcome.members, counts));
     if (generation !== this.link.generation || !this.welcomed) return; // a handler closed or replaced the link
     this.syncTopics();
     if (this.presenceText !== undefined) this.sendText(this.presenceText);

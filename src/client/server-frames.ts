@@ -20,13 +20,38 @@ export interface WelcomeServerFrame extends Omit<WelcomeFrame, "members"> {
   members: Member[];
 }
 
+/** A presence diff: the room lists its members (SPEC §3). */
+export interface PresenceDiffFrame {
+  type: "presence";
+  joined: Member[];
+  left: string[];
+  updated: Member[];
+}
+
+/** The room is over its list size and sends counts only (SPEC §8). */
+export interface PresenceCountsFrame {
+  type: "presence";
+  mode: "counts";
+  memberCount: number;
+  userCount?: number;
+}
+
+/** The whole list again (the room lists once more): replaces the client's. */
+export interface PresenceListFrame {
+  type: "presence";
+  mode: "list";
+  members: Member[];
+}
+
+export type PresenceFrame = PresenceDiffFrame | PresenceCountsFrame | PresenceListFrame;
+
 export type ServerFrame =
   | WelcomeServerFrame
   | MessageFrame
   | { type: "batch"; messages: MessageFrame[] }
   | { type: "direct"; from: string; data: unknown; ts: number }
   | { type: "ack"; id: string; seq?: number }
-  | { type: "presence"; joined: Member[]; left: string[]; updated: Member[] }
+  | PresenceFrame
   | { type: "error"; code: string; message: string; id?: string }
   | { type: "pong"; id?: string };
 
@@ -44,6 +69,7 @@ function isObject(value: unknown): value is JsonObject {
 const isString = (value: unknown): value is string => typeof value === "string";
 const isSeq = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 const optional = <T>(value: unknown, check: (v: unknown) => v is T): boolean => value === undefined || check(value);
+const isCount = isSeq;
 
 function toMember(value: unknown): Member | undefined {
   if (!isObject(value) || !isString(value.connectionId)) return undefined;
@@ -73,6 +99,7 @@ function decodeObject(frame: JsonObject, type: string): ServerFrame | undefined 
       const members = toMembers(frame.members);
       if (!isString(frame.connectionId) || !isString(frame.epoch) || !isSeq(frame.seq) || !members) return undefined;
       if (!optional(frame.recovered, (v): v is boolean => typeof v === "boolean")) return undefined;
+      if (frame.presence === "counts" && (!isCount(frame.memberCount) || !optional(frame.userCount, isCount))) return undefined;
       const limits = isObject(frame.limits) ? (frame.limits as Record<string, number>) : {};
       return { ...(frame as unknown as WelcomeServerFrame), members, limits };
     }
@@ -90,6 +117,14 @@ function decodeObject(frame: JsonObject, type: string): ServerFrame | undefined 
       if (!isString(frame.id) || !optional(frame.seq, isSeq)) return undefined;
       return { type, id: frame.id, ...(frame.seq === undefined ? {} : { seq: frame.seq as number }) };
     case "presence": {
+      if (frame.presence === "counts") {
+        if (!isCount(frame.memberCount) || !optional(frame.userCount, isCount)) return undefined;
+        return { type, mode: "counts", memberCount: frame.memberCount, ...(frame.userCount === undefined ? {} : { userCount: frame.userCount as number }) };
+      }
+      if (frame.presence === "list") {
+        const members = Array.isArray(frame.members) ? toMembers(frame.members) : undefined;
+        return members ? { type, mode: "list", members } : undefined;
+      }
       const joined = toMembers(frame.joined);
       const updated = toMembers(frame.updated);
       const left = frame.left === undefined ? [] : frame.left;

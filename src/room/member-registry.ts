@@ -67,6 +67,11 @@ export class MemberRegistry {
     return Array.from(counts, (n) => n ?? 0);
   }
 
+  /** Distinct users, without listing them (a counting room's welcome and count frames). */
+  userCount(): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(DISTINCT user_id) AS n FROM members`).one().n;
+  }
+
   userSet(): Set<string> {
     return new Set(this.users().map((user) => user.userId));
   }

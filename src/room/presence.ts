@@ -6,10 +6,8 @@
  */
 import type { SocketState } from "./socket-state";
 
-/** Delay that batches joins, leaves and updates into one presence frame. */
-export const PRESENCE_FLUSH_MS = 25;
-/** Most members listed in a welcome frame; `memberCount` always has the total. */
-export const MAX_MEMBERS_IN_WELCOME = 1_000;
+export { MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
+export { PRESENCE_FLUSH_MS } from "./presence-mode";
 
 export interface Member {
   connectionId: string;

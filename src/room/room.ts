@@ -30,7 +30,9 @@ import { UsedTickets } from "./used-tickets";
 import { newConnectionId } from "./connection-id";
 import { Delivery } from "./delivery";
 import { History } from "./history";
-import { MAX_MEMBERS_IN_WELCOME, PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
+import { MAX_MEMBERS_IN_WELCOME, PresenceBatch, encodePresenceDiff, memberOf, usersOf, type Member } from "./presence";
+import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS } from "../shared/limits";
+import { PresenceModeTracker, encodePresenceCounts, encodePresenceList, type PresenceCounts } from "./presence-mode";
 import { PublishIds } from "./publish-ids";
 import { Pipeline, apiItem, type ApiMessage, type BatchEntryResult } from "./pipeline";
 import { resumePlan } from "./resume";
@@ -95,6 +97,8 @@ export class Room extends DurableObject<Env> {
   private readonly frames = new ClientFrames(this);
   private readonly departed = new WeakSet<WebSocket>();
   private readonly presence = new PresenceBatch();
+  /** Lists or counts (presence-mode.ts), by the policy's presenceListMaxMembers. */
+  private presenceMode = new PresenceModeTracker(DEFAULT_PRESENCE_LIST_MAX_MEMBERS);
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   private roomName = "";
   policy: RoomPolicy = DEFAULT_POLICY;
@@ -167,6 +171,7 @@ export class Room extends DurableObject<Env> {
     this.historyLimits.historyMaxMessages = this.policy.historyMaxMessages ?? this.config.limits.historyMaxMessages;
     this.batcher?.cancel();
     this.batcher = this.policy.batchMs > 0 ? new Batcher(this.policy.batchMs, this.policy.conflate, () => this.flushBatch()) : undefined;
+    this.presenceMode = new PresenceModeTracker(this.presenceListMaxMembers);
     this.primary?.cancel();
     this.primary = undefined;
     this.primaryLink = undefined;
@@ -177,7 +182,7 @@ export class Room extends DurableObject<Env> {
     }
     else if (this.policy.shards > 1) {
       const stores = { history: this.history, snapshots: this.snapshots, sql: this.ctx.storage.sql };
-      this.primary = new ShardedPrimary(stores, this.policy.shards, (index) => this.shardStub(index), () => this.roomName);
+      this.primary = new ShardedPrimary(stores, this.policy.shards, (index) => this.shardStub(index), () => this.roomName, this.presenceListMaxMembers);
     }
   }
 
@@ -187,6 +192,10 @@ export class Room extends DurableObject<Env> {
 
   private shardStub(index: number) {
     return this.env.ROOMS.get(this.env.ROOMS.idFromName(shardObjectName(this.roomName, index)));
+  }
+
+  private get presenceListMaxMembers(): number {
+    return this.policy.presenceListMaxMembers ?? DEFAULT_PRESENCE_LIST_MAX_MEMBERS;
   }
 
   /** Per object: a shard holds its share of the room's connections. */
@@ -248,7 +257,9 @@ export class Room extends DurableObject<Env> {
     }
     // Only v1 sockets get presence frames: with none in the room, a raw join is announced to nobody.
     const announce = state.mode === "v1" || this.presenceWanted();
-    if (announce) this.presence.begin(() => this.currentUsers());
+    // A counting room keeps no diff, so it skips the scan of every socket that `begin` makes.
+    const listing = announce && this.presenceMode.current !== "counts";
+    if (listing) this.presence.begin(() => this.currentUsers());
     this.ctx.acceptWebSocket(server, [state.id]);
     this.countSocket(1);
     if (state.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets++;
@@ -261,7 +272,8 @@ export class Room extends DurableObject<Env> {
     if (plan?.recovered) for (const message of plan.messages) this.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
     if (announce) {
-      this.presence.join(memberOf(state));
+      if (listing) this.presence.join(memberOf(state));
+      else this.presenceMode.unrecordedChange();
       this.schedulePresenceFlush();
     }
     if (state.tokenExpiresAtMs !== undefined) await this.expiry.watch(state.tokenExpiresAtMs);
@@ -399,19 +411,18 @@ export class Room extends DurableObject<Env> {
 
   /** What a new connection of this (unsharded) room is told in its welcome. */
   private localView(plan: ReturnType<typeof resumePlan>): RoomView {
-    const members: Member[] = [];
-    const states: SocketState[] = [];
-    for (const [, peer] of this.openSockets()) {
-      states.push(peer);
-      if (members.length < MAX_MEMBERS_IN_WELCOME) members.push(memberOf(peer));
-    }
+    const states = [...this.openSockets()].map(([, peer]) => peer);
+    const mode = this.presenceMode.modeFor(states.length);
+    this.presenceMode.welcomed(mode);
+    const users = usersOf(states);
     return {
       epoch: this.history.epoch,
       seq: this.pipeline.deliveredSeq,
       ...(plan ? { recovered: plan.recovered, missed: plan.recovered ? plan.messages.length : undefined } : {}),
-      members,
       memberCount: states.length,
-      users: usersOf(states),
+      ...(mode === "list"
+        ? { members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf), users }
+        : { members: [], presence: "counts" as const, userCount: users.length }),
     };
   }
 
@@ -469,9 +480,10 @@ export class Room extends DurableObject<Env> {
     const state = readSocketState(ws);
     if (state?.mode === "v1" && this.v1Sockets !== undefined) this.v1Sockets--;
     const announce = state !== null && !this.primaryLink && this.presenceWanted();
+    const listing = announce && this.presenceMode.current !== "counts";
     // The runtime marks the socket closing before this handler runs, so add its user back:
     // "before" must be the user set while this connection was still here.
-    if (announce) {
+    if (listing) {
       this.presence.begin(() => {
         const users = this.currentUsers();
         if (state.userId) users.add(state.userId);
@@ -483,24 +495,32 @@ export class Room extends DurableObject<Env> {
     if (state && this.primaryLink) {
       this.ctx.waitUntil(this.primaryStub().detachConnection(this.roomName, state.id).catch(() => {}));
     } else if (announce) {
-      this.presence.leave(state.id);
+      if (listing) this.presence.leave(state.id);
+      else this.presenceMode.unrecordedChange();
       this.schedulePresenceFlush();
     }
   }
 
+  /** One timer at a time, and only while a change waits: an idle room keeps none (hibernation). */
   private schedulePresenceFlush(): void {
-    this.presenceTimer ??= setTimeout(() => this.flushPresence(), PRESENCE_FLUSH_MS);
+    this.presenceTimer ??= setTimeout(() => this.flushPresence(), this.presenceMode.flushDelayMs(Date.now()));
   }
 
+  /** Sends the batched diff, the whole list or a count frame to every v1 socket (presence-mode.ts). */
   private flushPresence(): void {
     this.presenceTimer = undefined;
-    if (this.presence.isEmpty) return;
-    // Every v1 socket left meanwhile: the batch has no audience (welcomes list who is here).
-    if (this.v1Sockets === 0) {
-      this.presence.take(new Set());
-      return;
-    }
-    const frame = encodePresenceDiff(this.presence.take(this.currentUsers()));
+    const states = [...this.openSockets()].map(([, state]) => state);
+    const users = new Set<string>();
+    for (const state of states) if (state.userId) users.add(state.userId);
+    const counts: PresenceCounts = { memberCount: states.length, userCount: users.size };
+    const plan = this.presenceMode.flush(counts, this.presence.isEmpty, Date.now());
+    const diff = this.presence.take(users);
+    // Every v1 socket left meanwhile: nobody to tell (a later welcome says what the room is).
+    if (plan === "none" || this.v1Sockets === 0) return;
+    const frame =
+      plan === "diff" ? encodePresenceDiff(diff)
+      : plan === "counts" ? encodePresenceCounts(counts)
+      : encodePresenceList(states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf), states.length, usersOf(states));
     for (const [ws, state] of this.openSockets()) if (state.mode === "v1") this.delivery.send(ws, state, frame);
   }
 
@@ -519,6 +539,11 @@ export class Room extends DurableObject<Env> {
   presenceChanged(state: SocketState): void {
     if (this.primaryLink) {
       this.primaryStub().updateMember(this.roomName, this.shardIndex!, memberOf(state)).catch(() => {});
+      return;
+    }
+    // A counting room broadcasts no states; the change shows in the list if the room lists again.
+    if (this.presenceMode.current === "counts") {
+      this.presenceMode.unrecordedChange();
       return;
     }
     this.presence.begin(() => this.currentUsers());
@@ -660,6 +685,7 @@ export class Room extends DurableObject<Env> {
     if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
     this.presenceTimer = undefined;
     this.presence.take(new Set());
+    this.presenceMode = new PresenceModeTracker(this.presenceListMaxMembers);
     this.batcher?.cancel();
     await this.ctx.storage.deleteAll();
     const shard = this.shardIndex;

@@ -35,9 +35,12 @@ export interface AttachResult {
   recovered?: boolean;
   replay: StoredMessage[];
   snapshots: StoredMessage[];
+  /** The welcome's presence part, decided by the primary for the whole room (presence-mode.ts). */
   members: Member[];
   memberCount: number;
-  users: UserView[];
+  users?: UserView[];
+  presence?: "counts";
+  userCount?: number;
 }
 
 /** An AttachResult as it crosses the RPC: replay then snapshots in one stream (message-stream.ts). */

@@ -3,12 +3,14 @@
  * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; its pipeline
  * (pipeline.ts) sequences and stores every message (from the HTTP API and from shards) and
  * `relay`s each one once durable; this keeps the member registry and fans messages, presence
- * and binary frames out to every shard in order.
+ * and binary frames out to every shard in order. Presence lists or counts on the logical room's
+ * size, as a whole room does (presence-mode.ts).
  */
 import type { StoredMessage } from "../shared/protocol";
 import type { History } from "./history";
 import { MemberRegistry } from "./member-registry";
-import { PRESENCE_FLUSH_MS, PresenceBatch, encodePresenceDiff, type Member } from "./presence";
+import { PresenceBatch, encodePresenceDiff, type Member } from "./presence";
+import { PresenceModeTracker, encodePresenceCounts, encodePresenceList, type PresenceCounts } from "./presence-mode";
 import { resumePlan } from "./resume";
 import { ShardFanout, type ShardTarget } from "./shard-fanout";
 import type { AttachRequest, AttachResult, BinaryFrame } from "./shard-protocol";
@@ -29,6 +31,7 @@ export class ShardedPrimary {
   readonly members: MemberRegistry;
   private readonly fanout: ShardFanout;
   private readonly presence = new PresenceBatch();
+  private readonly presenceMode: PresenceModeTracker;
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -36,8 +39,10 @@ export class ShardedPrimary {
     readonly shardCount: number,
     private readonly shard: (index: number) => ShardStub,
     room: () => string,
+    presenceListMaxMembers: number,
   ) {
     this.members = new MemberRegistry(stores.sql);
+    this.presenceMode = new PresenceModeTracker(presenceListMaxMembers);
     this.fanout = new ShardFanout(shardCount, shard, room);
   }
 
@@ -61,32 +66,49 @@ export class ShardedPrimary {
     if (request.since !== null) params.set("since", request.since);
     if (request.epoch !== null) params.set("epoch", request.epoch);
     const plan = resumePlan(params, history, request.topics, nowMs, headSeq);
-    this.presence.begin(() => this.members.userSet());
+    // A counting room keeps no diff, so it skips the user query that `begin` makes.
+    const listing = this.presenceMode.current !== "counts";
+    if (listing) this.presence.begin(() => this.members.userSet());
     this.members.put(request.shard, request.member);
-    this.presence.join(request.member);
+    if (listing) this.presence.join(request.member);
+    else this.presenceMode.unrecordedChange();
     this.schedulePresenceFlush();
+    const memberCount = this.members.count();
+    const mode = this.presenceMode.modeFor(memberCount);
+    this.presenceMode.welcomed(mode);
     return {
       epoch: history.epoch,
       seq: headSeq,
       ...(plan ? { recovered: plan.recovered } : {}),
       replay: plan?.recovered ? plan.messages : [],
       snapshots: plan?.recovered || request.topics.length === 0 ? [] : snapshots.matching(request.topics, headSeq),
-      members: this.members.list(),
-      memberCount: this.members.count(),
-      users: this.members.users(),
+      memberCount,
+      ...(mode === "list"
+        ? { members: this.members.list(), users: this.members.users() }
+        : { members: [], presence: "counts" as const, userCount: this.members.userCount() }),
     };
   }
 
   detach(connectionId: string): void {
-    const users = this.members.userSet();
+    const listing = this.presenceMode.current !== "counts";
+    const users = listing ? this.members.userSet() : new Set<string>();
     const gone = this.members.remove(connectionId);
     if (!gone) return;
-    this.presence.begin(() => users);
-    this.presence.leave(connectionId);
+    if (!listing) this.presenceMode.unrecordedChange();
+    else {
+      this.presence.begin(() => users);
+      this.presence.leave(connectionId);
+    }
     this.schedulePresenceFlush();
   }
 
   update(shard: number, member: Member): void {
+    // A counting room broadcasts no states; the registry keeps it for when the room lists again.
+    if (this.presenceMode.current === "counts") {
+      this.members.put(shard, member);
+      this.presenceMode.unrecordedChange();
+      return;
+    }
     this.presence.begin(() => this.members.userSet());
     this.members.put(shard, member);
     this.presence.update(member);
@@ -107,11 +129,20 @@ export class ShardedPrimary {
     return shard === undefined ? false : this.shard(shard).kick(connectionId);
   }
 
+  /** One timer at a time, and only while a change waits: an idle primary keeps none. */
   private schedulePresenceFlush(): void {
-    this.presenceTimer ??= setTimeout(() => {
-      this.presenceTimer = undefined;
-      if (!this.presence.isEmpty) this.fanout.push({ presence: encodePresenceDiff(this.presence.take(this.members.userSet())) });
-    }, PRESENCE_FLUSH_MS);
+    this.presenceTimer ??= setTimeout(() => this.flushPresence(), this.presenceMode.flushDelayMs(Date.now()));
+  }
+
+  /** The diff, the whole list or a count frame, to every shard in order with messages. */
+  private flushPresence(): void {
+    this.presenceTimer = undefined;
+    const counts: PresenceCounts = { memberCount: this.members.count(), userCount: this.members.userCount() };
+    const plan = this.presenceMode.flush(counts, this.presence.isEmpty, Date.now());
+    const diff = this.presence.take(plan === "diff" ? this.members.userSet() : new Set());
+    if (plan === "diff") this.fanout.push({ presence: encodePresenceDiff(diff) });
+    else if (plan === "counts") this.fanout.push({ presence: encodePresenceCounts(counts) });
+    else if (plan === "list") this.fanout.push({ presence: encodePresenceList(this.members.list(), counts.memberCount, this.members.users()) });
   }
 
   cancel(): void {

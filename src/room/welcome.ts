@@ -15,9 +15,14 @@ export interface RoomView {
   recovered?: boolean;
   /** How many messages were replayed (only when recovered). */
   missed?: number;
+  /** Empty when the room counts (presence-mode.ts). */
   members: Member[];
   memberCount: number;
-  users: UserView[];
+  /** The by-user list while the room lists members. */
+  users?: UserView[];
+  /** Set when the room counts instead of listing: `userCount` replaces `users`. */
+  presence?: "counts";
+  userCount?: number;
 }
 
 export function welcomeFrame(room: string, state: SocketState, view: RoomView, limits: Limits): string {
@@ -28,9 +33,11 @@ export function welcomeFrame(room: string, state: SocketState, view: RoomView, l
     epoch: view.epoch,
     seq: view.seq,
     ...(view.recovered === undefined ? {} : { recovered: view.recovered, missed: view.recovered ? view.missed : undefined }),
+    ...(view.presence ? { presence: view.presence } : {}),
     members: view.members,
     memberCount: view.memberCount,
-    users: view.users,
+    ...(view.users ? { users: view.users } : {}),
+    ...(view.userCount === undefined ? {} : { userCount: view.userCount }),
     limits: { ...limits },
   });
 }

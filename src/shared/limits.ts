@@ -28,6 +28,14 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   presenceStateMaxBytes: 1_024,
 });
 
+/** Most members a welcome or a presence list carries; `memberCount` always has the total. */
+export const MAX_MEMBERS_IN_WELCOME = 1_000;
+/**
+ * Connections up to which a room lists its members in presence (SPEC §8); above it the room
+ * sends counts. Per room: ROOM_POLICIES `presenceListMaxMembers`, 0 to MAX_MEMBERS_IN_WELCOME.
+ */
+export const DEFAULT_PRESENCE_LIST_MAX_MEMBERS = 100;
+
 /** Platform ceilings (Cloudflare Workers / workerd). No setting may exceed these. */
 export const PLATFORM_LIMITS = Object.freeze({
   /** Largest WebSocket message the runtime delivers. */

@@ -172,11 +172,16 @@ export interface WelcomeFrame {
   seq: number;
   recovered?: boolean;
   missed?: number;
+  /** `"counts"`: the room is over its presenceListMaxMembers and lists nobody (SPEC §8). */
+  presence?: "counts";
+  /** Every connection while the room lists; empty while it counts. */
   members: unknown[];
-  /** Total open connections (members lists at most a bounded number). */
+  /** Total open connections. */
   memberCount?: number;
-  /** The by-user view: one user in three tabs is one entry with three connections. */
+  /** The by-user view while the room lists: one user in three tabs is one entry with three connections. */
   users?: Array<{ userId: string; connections: number }>;
+  /** Distinct users while the room counts. */
+  userCount?: number;
   limits: Record<string, number>;
 }
 

@@ -35,11 +35,18 @@ describe("decodeServerFrame", () => {
     expect(decodeServerFrame('{"type":"presence","left":["c2"]}')).toEqual({ ok: true, frame: { type: "presence", joined: [], left: ["c2"], updated: [] } });
   });
 
+  it("decodes count and whole-list presence frames and a counting welcome", () => {
+    expect(decodeServerFrame('{"type":"presence","presence":"counts","memberCount":120,"userCount":7}')).toEqual({ ok: true, frame: { type: "presence", mode: "counts", memberCount: 120, userCount: 7 } });
+    expect(decodeServerFrame('{"type":"presence","presence":"list","members":[{"connectionId":"c1"}],"memberCount":1,"users":[]}')).toEqual({ ok: true, frame: { type: "presence", mode: "list", members: [{ connectionId: "c1" }] } });
+    const welcome = decodeServerFrame(JSON.stringify({ type: "welcome", room: "r", connectionId: "c1", epoch: "e", seq: 0, presence: "counts", members: [], memberCount: 500, userCount: 3, limits: {} }));
+    expect(welcome).toMatchObject({ ok: true, frame: { type: "welcome", presence: "counts", memberCount: 500, userCount: 3, members: [] } });
+  });
+
   it("reports a newer frame type as unknown, not invalid", () => {
     expect(decodeServerFrame('{"type":"hologram","x":1}')).toEqual({ ok: false, kind: "unknown", type: "hologram" });
   });
 
-  for (const text of ["pong", "[]", '{"type":"message","seq":-1,"from":"a","data":1,"ts":0}', '{"type":"batch","messages":[{"seq":1}]}', '{"type":"ack"}', '{"type":"welcome","epoch":1}']) {
+  for (const text of ["pong", "[]", '{"type":"presence","presence":"counts"}', '{"type":"presence","presence":"list","members":5}', '{"type":"welcome","connectionId":"c","epoch":"e","seq":0,"presence":"counts","members":[],"memberCount":-1}', '{"type":"message","seq":-1,"from":"a","data":1,"ts":0}', '{"type":"batch","messages":[{"seq":1}]}', '{"type":"ack"}', '{"type":"welcome","epoch":1}']) {
     it(`calls ${text} invalid`, () => {
       expect(decodeServerFrame(text)).toMatchObject({ ok: false, kind: "invalid" });
     });

@@ -7,6 +7,7 @@ describe("parseRoomPolicies", () => {
     expect(policy).toEqual({ match: "quotes-*", clientPublish: false, batchMs: 20, conflate: true, shards: 8, maxConnections: 100_000, historyMaxMessages: 1, binary: "deny" });
     expect(parseRoomPolicies('[{"match":"x"}]')[0]).toMatchObject({ clientPublish: true, batchMs: 0, conflate: false, shards: 1, binary: "allow" });
     expect(parseRoomPolicies(undefined)).toEqual([]);
+    expect(parseRoomPolicies('[{"match":"x","presenceListMaxMembers":5}]')[0]!.presenceListMaxMembers).toBe(5);
   });
 
   for (const [input, field] of [
@@ -19,6 +20,8 @@ describe("parseRoomPolicies", () => {
     ['[{"match":"x","conflate":"yes"}]', "ROOM_POLICIES[0].conflate"],
     ['[{"match":"x","batchMs":1.5}]', "ROOM_POLICIES[0].batchMs"],
     ['[{"match":"x","shard":2}]', "ROOM_POLICIES[0].shard"],
+    ['[{"match":"x","presenceListMaxMembers":1001}]', "ROOM_POLICIES[0].presenceListMaxMembers"],
+    ['[{"match":"x","presenceListMaxMembers":-1}]', "ROOM_POLICIES[0].presenceListMaxMembers"],
   ]) {
     it(`rejects ${input} naming ${field}`, () => {
       expect(() => parseRoomPolicies(input)).toThrow(PolicyError);
