@@ -1,6 +1,6 @@
 /**
  * @module config-check
- * The start-time check of the Worker's vars (SPEC §6), runtime-free so two places share it:
+ * The start-time check of the Worker's vars (docs/protocol.md §6), runtime-free so two places share it:
  * the Worker runs it when its module loads (worker/startup.ts), so a bad value stops
  * `wrangler dev` and fails `wrangler deploy` instead of answering every request 500; and
  * `npm start` (scripts/start.mjs) runs it on the vars it is about to pass, before wrangler starts.

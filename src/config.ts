@@ -1,6 +1,6 @@
 /**
  * @module config
- * Reads and validates `[vars]` (SPEC §6) into one typed Config. A bad value throws a
+ * Reads and validates `[vars]` (docs/protocol.md §6) into one typed Config. A bad value throws a
  * ConfigError that names the setting, so a misconfigured deploy fails loudly and clearly.
  * Secrets (API_KEY, JWT_SECRET) are never echoed in an error.
  */

@@ -30,7 +30,7 @@ export interface Env {
   PRESENCE_STATE_MAX_BYTES?: string;
   /** "info" (default) | "error": whether connects and closes are logged. */
   LOG_LEVEL?: string;
-  /** JSON list of room policies (SPEC §8). */
+  /** JSON list of room policies (docs/protocol.md §8). */
   ROOM_POLICIES?: string;
   /** Test-only: "on" lets `?fault=send` make the room's sends to that socket throw. Honoured only in AUTH_MODE=open. */
   FAULT_INJECTION?: string;

@@ -1,6 +1,6 @@
 /**
  * @module identity
- * The headers that carry identity from the Worker to the room (SPEC §5). The Worker strips any
+ * The headers that carry identity from the Worker to the room (docs/protocol.md §5). The Worker strips any
  * a client sent and sets its own, so the room can trust them.
  */
 import type { WireMode } from "./shared/protocol";

@@ -1,6 +1,6 @@
 /**
  * @module refuse-upgrade
- * Answering an upgrade with a close instead of an HTTP error (SPEC §4): a browser sees only 1006
+ * Answering an upgrade with a close instead of an HTTP error (docs/protocol.md §4): a browser sees only 1006
  * for a refused upgrade and would retry forever, so auth and capacity failures upgrade, then
  * close with a code. The socket is accepted outside hibernation: it never counts toward a room.
  */

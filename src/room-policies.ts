@@ -1,6 +1,6 @@
 /**
  * @module room-policies
- * Per-room-pattern policies (SPEC §8) from ROOM_POLICIES, a JSON list in `[vars]`; the first
+ * Per-room-pattern policies (docs/protocol.md §8) from ROOM_POLICIES, a JSON list in `[vars]`; the first
  * entry whose `match` fits the room wins, and unset fields take the global defaults. Parsed and
  * validated once at start: an error names the entry and field, e.g. `ROOM_POLICIES[0].batchMs`.
  */

@@ -1,6 +1,6 @@
 /**
  * @module presence-counts.test
- * Count-only presence above a room's list size (SPEC §8, presence-mode.ts) on the real gateway,
+ * Count-only presence above a room's list size (docs/protocol.md §8, presence-mode.ts) on the real gateway,
  * with `presenceListMaxMembers` 5 (lists again at 4): below it joins and leaves come as diffs;
  * above it a welcome says `"presence":"counts"` with the right memberCount and no list, the
  * others get count frames (no per-join diffs); falling to 4 sends the whole list and diffs

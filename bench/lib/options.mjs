@@ -70,7 +70,7 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
 /** roomcast's per-connection rate limit during the run (default 50/s would drop the publisher's frames). */
 export const PUBLISHER_RATE_LIMIT_PER_SECOND = 1_000_000;
-/** Room-name patterns the gateway is started with (SPEC §8), matched by the targets' room prefixes. */
+/** Room-name patterns the gateway is started with (docs/protocol.md §8), matched by the targets' room prefixes. */
 export const BATCH_MS = 20;
 export const BENCH_SHARDS = 4;
 export const ROOM_POLICIES = [

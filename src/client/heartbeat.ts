@@ -1,6 +1,6 @@
 /**
  * @module heartbeat
- * The watchdog (SPEC §3 "Heartbeat", §9): sends the text frame `ping` every interval; the runtime
+ * The watchdog (docs/protocol.md §3 "Heartbeat", §9): sends the text frame `ping` every interval; the runtime
  * answers `pong` without waking the room. When neither `pong` nor any other frame arrives within
  * the timeout after a ping, the link is presumed dead — a silent link (a NAT or proxy that
  * stopped forwarding) never fires `close` by itself, so only this notices it.

@@ -1,6 +1,6 @@
 /**
  * @module roomcast/client
- * The roomcast client SDK (SPEC §9) for browsers and Node ≥ 22: `new RoomClient({ url, room })`.
+ * The roomcast client SDK (docs/protocol.md §9) for browsers and Node ≥ 22: `new RoomClient({ url, room })`.
  * No runtime dependencies; speaks `roomcast.v1` over the platform's WebSocket.
  */
 export { RoomClient } from "./room-client";

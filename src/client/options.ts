@@ -1,6 +1,6 @@
 /**
  * @module options
- * RoomClient options (SPEC §9), their defaults, and how one connection's URL and subprotocols
+ * RoomClient options (docs/protocol.md §9), their defaults, and how one connection's URL and subprotocols
  * are built from them: the room path, resume (`since`, `epoch`), topics and the token.
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX } from "../shared/protocol";

@@ -48,7 +48,7 @@ export class Outbox {
   add(id: string, text: string): Promise<number> {
     const bytes = utf8ByteLength(text);
     if (this.maxMessageBytes !== undefined && bytes > this.maxMessageBytes) {
-      // SPEC §4: a frame over the limit closes the connection with 1009; never send it.
+      // docs/protocol.md §4: a frame over the limit closes the connection with 1009; never send it.
       return Promise.reject(new RoomClientError("message_too_big", `publish frame is ${bytes} bytes; the room allows ${this.maxMessageBytes}`, id));
     }
     if (this.entries.size >= this.maxQueued) {
@@ -105,7 +105,7 @@ export class Outbox {
     const entry = this.entries.get(id);
     if (!entry) return false;
     this.entries.delete(id);
-    // An ack without seq is not expected for a publish (SPEC §3 makes seq optional for others).
+    // An ack without seq is not expected for a publish (docs/protocol.md §3 makes seq optional for others).
     entry.resolve(seq ?? Number.NaN);
     return true;
   }

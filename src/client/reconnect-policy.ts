@@ -1,6 +1,6 @@
 /**
  * @module reconnect-policy
- * What to do after a connection ends, by close code (SPEC §4 "client should"), and how long to
+ * What to do after a connection ends, by close code (docs/protocol.md §4 "client should"), and how long to
  * wait: exponential backoff with full jitter (delay = random × min(cap, base × 2^attempt)),
  * bounded by a cap and optionally by a number of attempts. Pure: time and randomness are inputs.
  */
@@ -62,7 +62,7 @@ export function decideReconnect(context: CloseContext, options: BackoffOptions, 
   const { code, attempt } = context;
   if (attempt >= options.maxAttempts) return { action: "stop", why: `gave up after ${attempt} attempts` };
   if (code === CloseCode.unauthorized) {
-    // SPEC §9: 4001 is a stop code unless a token function can give a new token — once.
+    // docs/protocol.md §9: 4001 is a stop code unless a token function can give a new token — once.
     if (context.canRefreshToken && !context.authRetried) {
       return { action: "retry", delayMs: jitteredDelay(0, options, random), why: "unauthorized: retrying once with a fresh token" };
     }

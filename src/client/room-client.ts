@@ -1,6 +1,6 @@
 /**
  * @module room-client
- * RoomClient (SPEC §9): one logical connection to a room that survives lost links. It decides
+ * RoomClient (docs/protocol.md §9): one logical connection to a room that survives lost links. It decides
  * what happens to the connection — connect (with a fresh token), welcome, reconnect with backoff
  * or stop, by close code — while the link (link.ts) watches the socket itself, and hands frames
  * to the sequencer (exactly-once delivery), the outbox (acked publishes) and the roster (presence).
@@ -78,7 +78,7 @@ export class RoomClient {
     return this.connectionIdValue;
   }
 
-  /** The room's members while it lists them; empty while it counts (over its list size, SPEC §8). */
+  /** The room's members while it lists them; empty while it counts (over its list size, docs/protocol.md §8). */
   get members(): Member[] {
     return this.roster.members;
   }

@@ -2,7 +2,7 @@
  * @module roster
  * The room's presence as this client knows it. While the room lists its members: the list,
  * replaced by each welcome (or a `"presence":"list"` frame) and changed by diffs (joined / left /
- * updated). Above the room's list size (SPEC §8): no list, only the counts the room sends.
+ * updated). Above the room's list size (docs/protocol.md §8): no list, only the counts the room sends.
  */
 import type { PresenceChange, PresenceMode } from "./events";
 import type { Member, PresenceCountsFrame, PresenceDiffFrame } from "./server-frames";

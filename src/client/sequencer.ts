@@ -1,6 +1,6 @@
 /**
  * @module sequencer
- * Exactly-once, in-order delivery across reconnects (SPEC §3 "Sequencing", "Resume"): remembers
+ * Exactly-once, in-order delivery across reconnects (docs/protocol.md §3 "Sequencing", "Resume"): remembers
  * the room's epoch and the last delivered seq, hands them to the next connection as
  * `?since=&epoch=`, and drops any live message at or below the last delivered seq of the same
  * epoch (a replay overlapping what already arrived, or a frame from a link being replaced).

@@ -1,6 +1,6 @@
 /**
  * @module server-frames
- * Decoding of room → client `roomcast.v1` frames (SPEC §3) for the SDK. Never throws: a frame
+ * Decoding of room → client `roomcast.v1` frames (docs/protocol.md §3) for the SDK. Never throws: a frame
  * of a known type with a bad shape is reported as invalid, an unknown type as `unknown` (the
  * protocol is forward compatible, so newer rooms may send types this SDK does not know).
  */
@@ -20,7 +20,7 @@ export interface WelcomeServerFrame extends Omit<WelcomeFrame, "members"> {
   members: Member[];
 }
 
-/** A presence diff: the room lists its members (SPEC §3). */
+/** A presence diff: the room lists its members (docs/protocol.md §3). */
 export interface PresenceDiffFrame {
   type: "presence";
   joined: Member[];
@@ -28,7 +28,7 @@ export interface PresenceDiffFrame {
   updated: Member[];
 }
 
-/** The room is over its list size and sends counts only (SPEC §8). */
+/** The room is over its list size and sends counts only (docs/protocol.md §8). */
 export interface PresenceCountsFrame {
   type: "presence";
   mode: "counts";

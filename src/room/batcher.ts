@@ -1,6 +1,6 @@
 /**
  * @module batcher
- * Batching and conflation for `roomcast.v1` connections (SPEC §8): messages wait up to batchMs
+ * Batching and conflation for `roomcast.v1` connections (docs/protocol.md §8): messages wait up to batchMs
  * and go out as one `{"type":"batch","messages":[...]}` frame per connection. With `conflate`,
  * only the newest message per topic survives within one batch (untopiced messages all stay);
  * the seqs dropped are simply skipped, and history still holds every message for resume.

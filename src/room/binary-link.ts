@@ -1,6 +1,6 @@
 /**
  * @module binary-link
- * A shard's queue of binary frames to its primary, which fans them out to every shard (SPEC §3:
+ * A shard's queue of binary frames to its primary, which fans them out to every shard (docs/protocol.md §3:
  * binary reaches every connection of the room; §8 sharded rooms). One call in flight at a time,
  * the rest batched into the next, so a connection's frames keep the order it sent them in.
  */

@@ -1,6 +1,6 @@
 /**
  * @module client-frames
- * What the room does with each frame a client sends (SPEC §3, §6, §7): size and rate limits,
+ * What the room does with each frame a client sends (docs/protocol.md §3, §6, §7): size and rate limits,
  * binary policy, raw text as a publish, and every `roomcast.v1` frame type with its documented
  * answer. Where a sharded room must ask its primary, the host (the Room object) decides how.
  *

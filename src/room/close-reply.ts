@@ -1,6 +1,6 @@
 /**
  * @module close-reply
- * What the room answers to a client's close frame (SPEC §1). Hibernatable sockets in workerd
+ * What the room answers to a client's close frame (docs/protocol.md §1). Hibernatable sockets in workerd
  * do not answer by themselves, so the room must, or the client ends with 1006 after ~10 s.
  */
 import { CloseCode, MAX_CLOSE_REASON_BYTES, RESERVED_CLOSE_CODES, isSendableCloseCode } from "../shared/close-codes";

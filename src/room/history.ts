@@ -1,6 +1,6 @@
 /**
  * @module history
- * The room's sequence and message history in Durable Object SQLite storage (SPEC §3).
+ * The room's sequence and message history in Durable Object SQLite storage (docs/protocol.md §3).
  * `epoch` is a random id made when the storage is created or wiped; `seq` counts every
  * published text/JSON message from 1.
  *

@@ -1,6 +1,6 @@
 /**
  * @module presence-mode
- * Lists or counts (SPEC §8: "one presence list, or counts above a size"). Up to
+ * Lists or counts (docs/protocol.md §8: "one presence list, or counts above a size"). Up to
  * `presenceListMaxMembers` connections a room lists its members: welcomes carry the list and
  * every v1 socket gets batched join/leave/update diffs. Above it the room counts: welcomes carry
  * `memberCount`/`userCount` and no list, and v1 sockets get a count frame at most once per

@@ -1,6 +1,6 @@
 /**
  * @module presence
- * Who is in the room, by connection and by user, and batched presence diffs (SPEC §3).
+ * Who is in the room, by connection and by user, and batched presence diffs (docs/protocol.md §3).
  * The member list is derived from the sockets' attachments, never kept only in memory; diffs
  * are collected for PRESENCE_FLUSH_MS so a burst of joins costs one frame per connection.
  */

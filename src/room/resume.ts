@@ -1,6 +1,6 @@
 /**
  * @module resume
- * Deciding what a reconnecting client missed (SPEC §3 "Resume"): `?since=<seq>&epoch=<epoch>`.
+ * Deciding what a reconnecting client missed (docs/protocol.md §3 "Resume"): `?since=<seq>&epoch=<epoch>`.
  * Within the same epoch and the history window, every missed message matching the connection's
  * topics is replayed before live ones and `recovered` is true; otherwise `recovered` is false.
  * The room replays inside the same synchronous turn that accepts the socket, so no live message

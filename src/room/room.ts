@@ -2,7 +2,7 @@
  * @module room
  * The room Durable Object: holds a room's sockets with the Hibernation API, sequences and
  * stores text messages, relays frames, tracks presence and topics, and enforces limits and
- * close codes (SPEC §1–§4, §6–§7). Per-socket state lives in attachments (socket-state);
+ * close codes (docs/protocol.md §1–§4, §6–§7). Per-socket state lives in attachments (socket-state);
  * everything else lives in SQLite. Memory holds only caches and short timers.
  *
  * One class plays three roles, chosen by name and ROOM_POLICIES: a whole room; the primary of a
@@ -50,7 +50,7 @@ import { messageStream, readMessageStream } from "./message-stream";
 import { attachResultFromWire, attachResultToWire, shardObjectName, type AttachResultOnWire, type AttachRequest, type AttachResult, type BinaryFrame, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
 import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
 
-/** Runtime auto-response for the text heartbeat (SPEC §3): answered without waking the room. */
+/** Runtime auto-response for the text heartbeat (docs/protocol.md §3): answered without waking the room. */
 const HEARTBEAT_REQUEST = "ping";
 const HEARTBEAT_RESPONSE = "pong";
 /** WebSocket.readyState of an open socket. */
@@ -330,7 +330,7 @@ export class Room extends DurableObject<Env> {
   /**
    * Every call a shard makes to its primary while a connection is being set up goes through
    * here: a primary that fails (overloaded, restarting, unreachable) is transient, so the
-   * connection is upgraded and then closed with 1013 (SPEC §4), never answered with HTTP 500,
+   * connection is upgraded and then closed with 1013 (docs/protocol.md §4), never answered with HTTP 500,
    * which a browser sees as 1006 and retries at once. undefined means the primary failed.
    */
   private async askPrimaryDuringUpgrade<T>(call: () => Promise<T>): Promise<T | undefined> {

@@ -1,6 +1,6 @@
 /**
  * @module shard-placement
- * Where a new connection of a room lives (SPEC §8): one object per room, or, for a sharded room,
+ * Where a new connection of a room lives (docs/protocol.md §8): one object per room, or, for a sharded room,
  * a random one of its shard objects. The primary, named after the room itself, holds none.
  */
 import type { Config } from "../config";

@@ -1,6 +1,6 @@
 /**
  * @module shard-protocol
- * RPC shapes between the primary object of a sharded room (SPEC §8 `shards` > 1) and its
+ * RPC shapes between the primary object of a sharded room (docs/protocol.md §8 `shards` > 1) and its
  * shards. The primary owns seq, epoch, history, snapshots, publish ids and the member registry;
  * each shard holds a share of the sockets and forwards what they publish.
  */

@@ -1,6 +1,6 @@
 /**
  * @module sharded-primary
- * The primary of a sharded room (SPEC §8 `shards` > 1): holds no sockets; its pipeline
+ * The primary of a sharded room (docs/protocol.md §8 `shards` > 1): holds no sockets; its pipeline
  * (pipeline.ts) sequences and stores every message (from the HTTP API and from shards) and
  * `relay`s each one once durable; this keeps the member registry and fans messages, presence
  * and binary frames out to every shard in order. Presence lists or counts on the logical room's

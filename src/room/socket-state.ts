@@ -1,7 +1,7 @@
 /**
  * @module socket-state
  * Per-socket state, kept in the hibernatable socket's attachment under one namespaced key and
- * validated on read (SPEC: hibernation is the normal case). A WeakMap caches the decoded state
+ * validated on read (docs/protocol.md: hibernation is the normal case). A WeakMap caches the decoded state
  * for the life of the current isolate only; the attachment stays the source of truth.
  */
 import type { WireMode } from "../shared/protocol";

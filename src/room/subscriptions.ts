@@ -1,7 +1,7 @@
 /**
  * @module subscriptions
  * Applying subscribe/unsubscribe frames to a connection's topic filters, with the limits on
- * topic length, count and total length (SPEC §3 "Topics").
+ * topic length, count and total length (docs/protocol.md §3 "Topics").
  */
 import { topicsBudgetProblem } from "../shared/socket-budget";
 import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";

@@ -1,6 +1,6 @@
 /**
  * @module token-expiry
- * Closing connections whose token expires while they are connected (SPEC §5): one Durable
+ * Closing connections whose token expires while they are connected (docs/protocol.md §5): one Durable
  * Object alarm at the earliest expiry; alarms survive hibernation, and each run re-arms for the
  * next expiry still ahead.
  */

@@ -1,7 +1,7 @@
 /**
  * @module topic-snapshots
  * The newest message of each topic, in SQLite so it survives hibernation and restarts. Sent to
- * a connection when it subscribes, marked `snapshot: true` (SPEC §3 "Topics"). Data longer than
+ * a connection when it subscribes, marked `snapshot: true` (docs/protocol.md §3 "Topics"). Data longer than
  * one SQLite value may be keeps its first part in `topic_latest` and the rest in `topic_chunks`.
  */
 import type { StoredMessage } from "../shared/protocol";

@@ -1,6 +1,6 @@
 /**
  * @module used-tickets
- * Single use of connect tickets (SPEC §5): the room remembers each redeemed ticket id until the
+ * Single use of connect tickets (docs/protocol.md §5): the room remembers each redeemed ticket id until the
  * ticket would have expired anyway, and refuses a second use.
  */
 

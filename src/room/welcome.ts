@@ -1,6 +1,6 @@
 /**
  * @module welcome
- * The `welcome` frame (SPEC §3) from what the room knows at connect: the same shape whether the
+ * The `welcome` frame (docs/protocol.md §3) from what the room knows at connect: the same shape whether the
  * room is one object or a shard asking its primary.
  */
 import type { Limits } from "../shared/limits";

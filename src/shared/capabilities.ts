@@ -1,6 +1,6 @@
 /**
  * @module capabilities
- * What a connection token may allow (SPEC §5 claim `can`) and room-name patterns (`rooms`).
+ * What a connection token may allow (docs/protocol.md §5 claim `can`) and room-name patterns (`rooms`).
  * Runtime-free: shared by the Worker, the room and the SDK.
  */
 

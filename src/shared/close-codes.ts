@@ -1,6 +1,6 @@
 /**
  * @module close-codes
- * The close codes roomcast sends (SPEC §4) and the RFC 6455 rules for codes a peer may send.
+ * The close codes roomcast sends (docs/protocol.md §4) and the RFC 6455 rules for codes a peer may send.
  * Runtime-free: shared by the room and the client SDK.
  */
 
@@ -16,7 +16,7 @@ export const CloseCode = {
   unsupportedData: 1003,
   /** A `roomcast.v1` frame that is not a JSON object of a valid shape. */
   invalidPayload: 1007,
-  /** Rate limit exceeded after warnings (SPEC §6). */
+  /** Rate limit exceeded after warnings (docs/protocol.md §6). */
   policyViolation: 1008,
   /** A frame larger than MAX_MESSAGE_BYTES. */
   messageTooBig: 1009,
@@ -53,7 +53,7 @@ export function isSendableCloseCode(code: number): boolean {
   return code >= 3000 && code <= 4999;
 }
 
-/** The codes after which a client should not reconnect (SPEC §4 "client should: stop"). */
+/** The codes after which a client should not reconnect (docs/protocol.md §4 "client should: stop"). */
 export const STOP_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.normal,
   CloseCode.unsupportedData,

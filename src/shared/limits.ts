@@ -1,6 +1,6 @@
 /**
  * @module limits
- * Every limit in one block (SPEC §6), with its default and unit in the name.
+ * Every limit in one block (docs/protocol.md §6), with its default and unit in the name.
  * Runtime-free: the room enforces these and the SDK reads them from `welcome.limits`.
  */
 
@@ -31,7 +31,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 /** Most members a welcome or a presence list carries; `memberCount` always has the total. */
 export const MAX_MEMBERS_IN_WELCOME = 1_000;
 /**
- * Connections up to which a room lists its members in presence (SPEC §8); above it the room
+ * Connections up to which a room lists its members in presence (docs/protocol.md §8); above it the room
  * sends counts. Per room: ROOM_POLICIES `presenceListMaxMembers`, 0 to MAX_MEMBERS_IN_WELCOME.
  */
 export const DEFAULT_PRESENCE_LIST_MAX_MEMBERS = 100;
@@ -48,8 +48,8 @@ export const PLATFORM_LIMITS = Object.freeze({
   maxSocketsPerObject: 32_768,
 });
 
-/** The burst a token bucket allows, as a multiple of the per-second rate (SPEC §6). */
+/** The burst a token bucket allows, as a multiple of the per-second rate (docs/protocol.md §6). */
 export const RATE_LIMIT_BURST_FACTOR = 2;
 
-/** Window over which dropped frames are counted before closing with 1008 (SPEC §6). */
+/** Window over which dropped frames are counted before closing with 1008 (docs/protocol.md §6). */
 export const RATE_LIMIT_DROP_WINDOW_MS = 10_000;

@@ -1,10 +1,10 @@
 /**
  * @module protocol
- * The `roomcast.v1` wire format (SPEC §3): client frame decoding and server frame encoding.
+ * The `roomcast.v1` wire format (docs/protocol.md §3): client frame decoding and server frame encoding.
  * Runtime-free: shared by the room and the client SDK. The decoder never throws.
  */
 
-/** Subprotocol names a client may offer (SPEC §3, §5). */
+/** Subprotocol names a client may offer (docs/protocol.md §3, §5). */
 export const SUBPROTOCOL_V1 = "roomcast.v1";
 export const TOKEN_SUBPROTOCOL_PREFIX = "roomcast.token.";
 
@@ -172,7 +172,7 @@ export interface WelcomeFrame {
   seq: number;
   recovered?: boolean;
   missed?: number;
-  /** `"counts"`: the room is over its presenceListMaxMembers and lists nobody (SPEC §8). */
+  /** `"counts"`: the room is over its presenceListMaxMembers and lists nobody (docs/protocol.md §8). */
   presence?: "counts";
   /** Every connection while the room lists; empty while it counts. */
   members: unknown[];

@@ -1,6 +1,6 @@
 /**
  * @module publish-scope
- * An anonymous client's publish-id scope (SPEC §3 publish ids): a random secret the client
+ * An anonymous client's publish-id scope (docs/protocol.md §3 publish ids): a random secret the client
  * makes once and sends as `?scope=` on every connection, so a publish it resends on a new
  * connection after a lost ack is still recognised, while no other client can reach its ids
  * (the scope is never shown to anyone). The SDK sends one; without it ids are per connection.

@@ -1,6 +1,6 @@
 /**
  * @module rate-limiter
- * Per-connection token bucket (SPEC §6): a frame over the bucket is dropped; once more frames
+ * Per-connection token bucket (docs/protocol.md §6): a frame over the bucket is dropped; once more frames
  * than the per-second rate were dropped within RATE_LIMIT_DROP_WINDOW_MS the connection is closed.
  * Pure and clock-injected so it can be tested without a runtime.
  */

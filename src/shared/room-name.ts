@@ -1,6 +1,6 @@
 /**
  * @module room-name
- * Room-name rule (SPEC §2): 1–128 characters of `[A-Za-z0-9._:-]`.
+ * Room-name rule (docs/protocol.md §2): 1–128 characters of `[A-Za-z0-9._:-]`.
  */
 
 export const MAX_ROOM_NAME_LENGTH = 128;

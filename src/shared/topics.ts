@@ -1,6 +1,6 @@
 /**
  * @module topics
- * Topic filters (SPEC §3): a filter matches a topic exactly, or as a prefix when it ends in `*`.
+ * Topic filters (docs/protocol.md §3): a filter matches a topic exactly, or as a prefix when it ends in `*`.
  * A connection with no filters receives everything.
  */
 

@@ -22,7 +22,7 @@ export function closeQuietly(ws: WebSocket, code?: number, reason = ""): void {
  * Accepts the Worker's end of a client socket in half-open mode. Since compatibility date
  * 2026-04-07 (`web_socket_auto_reply_to_close`) workerd otherwise answers a client's close frame
  * itself, before the close event, by echoing it: a reason over 123 bytes or a code no endpoint
- * may send (1004, 1005 on the wire, …) would then be echoed instead of answered 1002 (SPEC §1).
+ * may send (1004, 1005 on the wire, …) would then be echoed instead of answered 1002 (docs/protocol.md §1).
  * Half-open leaves the answer to `answerClientClose`, the same rule the room uses.
  */
 export function acceptAnsweringCloses(ws: WebSocket): void {

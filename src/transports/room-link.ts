@@ -1,6 +1,6 @@
 /**
  * @module room-link
- * A transport adapter's own `roomcast.v1` connection to a room (SPEC §10). SSE, SockJS and STOMP
+ * A transport adapter's own `roomcast.v1` connection to a room (docs/protocol.md §10). SSE, SockJS and STOMP
  * never touch the room's internals: like any client, they upgrade through `stub.fetch` with the
  * identity headers the Worker sets (`withIdentity`), wait for the welcome, then translate frames.
  * A room that refuses (capacity 1013, ticket reuse 4001) closes the link before any welcome, so
@@ -116,7 +116,7 @@ export function roomUpgradeRequest(options: RoomLinkOptions, shard?: number): Re
 
 /**
  * Opens a v1 link to the room and waits for its welcome (or its refusal). Like the Worker's own
- * hand-off, a sharded room (SPEC §8) gets the link on a random shard object.
+ * hand-off, a sharded room (docs/protocol.md §8) gets the link on a random shard object.
  */
 export async function openRoomLink(env: Env, options: RoomLinkOptions): Promise<RoomLinkResult> {
   const { shard, stub } = placeConnection(env, configFrom(env), options.room);

@@ -1,6 +1,6 @@
 /**
  * @module transport-settings
- * Settings shared by the fallback transports (SPEC §10): how often an idle SSE stream, SockJS
+ * Settings shared by the fallback transports (docs/protocol.md §10): how often an idle SSE stream, SockJS
  * session or STOMP connection gets a heartbeat. One optional var, TRANSPORT_HEARTBEAT_SECONDS,
  * validated like every other setting (a bad value stops the Worker at load, naming it).
  */

@@ -1,6 +1,6 @@
 /**
  * @module api-auth
- * HTTP API authentication (SPEC §5): `Authorization: Bearer <API_KEY>` compared in constant
+ * HTTP API authentication (docs/protocol.md §5): `Authorization: Bearer <API_KEY>` compared in constant
  * time, or a JWT whose `can` includes `admin` (and whose `rooms` cover the room, room-scope.ts).
  * No or bad credentials → 401; a valid JWT without the right → 403. AUTH_MODE=open skips it
  * (local only).

@@ -169,7 +169,7 @@ function scopedRoom(c: Context<AppEnv>): string {
   return roomInScope(c.get("caller")?.scope, c.get("room"));
 }
 
-/** Fallback transports (SPEC §10, src/transports): adapters over the room's v1 protocol. */
+/** Fallback transports (docs/protocol.md §10, src/transports): adapters over the room's v1 protocol. */
 app.get("/rooms/:room/events", (c) => handleSse(c.req.raw, c.env, c.get("room")));
 app.route("/sockjs", sockjsRoutes);
 

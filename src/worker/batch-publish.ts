@@ -1,6 +1,6 @@
 /**
  * @module batch-publish
- * `POST /publish` (SPEC §2): `{"messages":[{"room","topic"?,"data","id"?}]}` → one result per
+ * `POST /publish` (docs/protocol.md §2): `{"messages":[{"room","topic"?,"data","id"?}]}` → one result per
  * message, in order. Each room gets ONE call carrying all its entries, in order, which it stores
  * in one group (room/pipeline.ts); rooms are published in parallel. A bad entry gets its own
  * error and does not stop the others. Every result names its room when the entry gave one as a

@@ -1,6 +1,6 @@
 /**
  * @module connection-auth
- * Who may connect (SPEC §5): in AUTH_MODE=token a connection needs a JWT from the
+ * Who may connect (docs/protocol.md §5): in AUTH_MODE=token a connection needs a JWT from the
  * `roomcast.token.<jwt>` subprotocol entry, `Authorization: Bearer`, or `?token=`, or a one-time
  * `?ticket=`. Missing/invalid/expired → 4001, not for this room → 4003, decided in the Worker
  * without touching the room (a ticket's single use is then checked by the room).

@@ -1,7 +1,7 @@
 /**
  * @module handshake
  * RFC 6455 §4 checks the Worker makes before any Durable Object is touched, and the choice of
- * subprotocol (SPEC §1, §3). Returns an error Response, or what the room needs to accept.
+ * subprotocol (docs/protocol.md §1, §3). Returns an error Response, or what the room needs to accept.
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX, type WireMode } from "../shared/protocol";
 import { errorResponse } from "./http-error";
@@ -34,7 +34,7 @@ export function checkUpgrade(request: Request): Response | null {
   return null;
 }
 
-/** STOMP over WebSocket (SPEC §10), best first; bridged by the Worker (src/transports/stomp). */
+/** STOMP over WebSocket (docs/protocol.md §10), best first; bridged by the Worker (src/transports/stomp). */
 export const STOMP_SUBPROTOCOLS = ["v12.stomp", "v11.stomp", "v10.stomp"] as const;
 
 export interface SubprotocolChoice {

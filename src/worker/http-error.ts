@@ -1,6 +1,6 @@
 /**
  * @module http-error
- * JSON error bodies (SPEC §2): `{"error": {"code": "snake_case", "message": "..."}}`.
+ * JSON error bodies (docs/protocol.md §2): `{"error": {"code": "snake_case", "message": "..."}}`.
  * Messages are fixed strings written here: no stack trace or input echo leaks out.
  */
 

@@ -1,6 +1,6 @@
 /**
  * @module publish-body
- * Reads an HTTP publish body (SPEC §2): JSON `{"data": any, "topic"?: string, "id"?: string}`,
+ * Reads an HTTP publish body (docs/protocol.md §2): JSON `{"data": any, "topic"?: string, "id"?: string}`,
  * or a `text/plain` body taken as string data. Size is checked before and after reading (413).
  * `id` is the idempotency id: a retry with it within the window gets the first seq.
  */

@@ -1,6 +1,6 @@
 /**
  * @module room-scope
- * The one rule for "may this caller touch this room" (SPEC §5), used by every route that names
+ * The one rule for "may this caller touch this room" (docs/protocol.md §5), used by every route that names
  * a room, in its path or in its body: a token's `rooms` patterns cover a room when one of them
  * matches it; the API key and AUTH_MODE=open cover every room. Connection auth (WebSocket, SSE,
  * SockJS, STOMP) and the HTTP API (per-room routes, tickets, `POST /publish`) all ask here, and

@@ -1,6 +1,6 @@
 /**
  * @module tickets
- * One-time connect tickets (SPEC §5): a backend trades its API key for a short-lived,
+ * One-time connect tickets (docs/protocol.md §5): a backend trades its API key for a short-lived,
  * single-use JWT that a browser puts in `?ticket=`, so a long-lived token never sits in a URL.
  * The ticket carries the connection's claims plus `tkt: 1`, a random `jti` and `sexp`, the
  * expiry of the session it opens. The room refuses a second use of the same `jti`.

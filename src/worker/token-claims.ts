@@ -1,6 +1,6 @@
 /**
  * @module token-claims
- * Verifying a JWT (HS256 only, with hono/jwt) and checking the claims roomcast needs (SPEC §5):
+ * Verifying a JWT (HS256 only, with hono/jwt) and checking the claims roomcast needs (docs/protocol.md §5):
  * `sub`, `exp` (required), `rooms`, `can`. Tickets are JWTs with `tkt: 1`, a `jti` and a
  * session expiry `sexp`; a ticket is never accepted as a token, nor a token as a ticket.
  * Failure reasons are short, fixed strings: never the token or the library's message.

@@ -1,6 +1,6 @@
 /**
  * @module upgrade-flood
- * Per-client-IP limit on new connections (SPEC §7), with the Workers Rate Limiting binding
+ * Per-client-IP limit on new connections (docs/protocol.md §7), with the Workers Rate Limiting binding
  * CONNECT_LIMITER (wrangler.toml `[[ratelimits]]`; it also works locally). Over the limit the
  * Worker answers 429 before the upgrade. CONNECT_RATE_LIMIT=off disables it (load tests).
  */

@@ -7,7 +7,7 @@ import { rawUpgrade } from "../helpers/raw-socket";
 import { algNoneToken, mintToken, tamperedToken, tokenModeVars } from "../helpers/tokens";
 
 const FUZZ_RUNS = 220;
-/** Statuses the SPEC documents before an upgrade: bad handshake, origin, not an upgrade, flood. */
+/** Statuses docs/protocol.md documents before an upgrade: bad handshake, origin, not an upgrade, flood. */
 const DOCUMENTED_STATUSES = new Set(["101", "400", "403", "426", "429"]);
 const AUTH_CLOSE_CODES = new Set<number>([CloseCode.unauthorized, CloseCode.forbidden]);
 

@@ -1,7 +1,7 @@
 /**
  * @module auth.test
  * Acceptance: with a bad token the SDK makes exactly one connection attempt and reports 4001
- * (SPEC §4: stop); with a token function it asks for a fresh token once more, then stops — or
+ * (docs/protocol.md §4: stop); with a token function it asks for a fresh token once more, then stops — or
  * connects, when the fresh token is good. 4003 (token not for this room) stops at once.
  * Connection attempts are counted by a TCP proxy in front of the gateway (AUTH_MODE=token).
  */

@@ -1,6 +1,6 @@
 /**
  * @module reconnect-policy.test
- * The SDK's reconnect decision per close code (SPEC §4 "client should") and its backoff bounds.
+ * The SDK's reconnect decision per close code (docs/protocol.md §4 "client should") and its backoff bounds.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

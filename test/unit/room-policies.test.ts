@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, PolicyError, parseRoomPolicies, policyFor } from "../../src/room-policies";
 
 describe("parseRoomPolicies", () => {
-  it("parses the SPEC example with defaults for unset fields", () => {
+  it("parses the documented example with defaults for unset fields", () => {
     const [policy] = parseRoomPolicies('[{"match":"quotes-*","clientPublish":false,"batchMs":20,"conflate":true,"shards":8,"maxConnections":100000,"historyMaxMessages":1,"binary":"deny"}]');
     expect(policy).toEqual({ match: "quotes-*", clientPublish: false, batchMs: 20, conflate: true, shards: 8, maxConnections: 100_000, historyMaxMessages: 1, binary: "deny" });
     expect(parseRoomPolicies('[{"match":"x"}]')[0]).toMatchObject({ clientPublish: true, batchMs: 0, conflate: false, shards: 1, binary: "allow" });

@@ -1,6 +1,6 @@
 /**
  * @module sockjs-raw-bridge
- * SockJS sessions behave as raw mode (SPEC §10) over the bridge's own `roomcast.v1` room link:
+ * SockJS sessions behave as raw mode (docs/protocol.md §10) over the bridge's own `roomcast.v1` room link:
  * each text a client sends is published as `{"type":"publish","data":"<text>"}` (string data
  * reaches raw clients as-is), and each room message comes back as raw text (string data as-is,
  * other data as JSON). As on a raw connection there are no error frames: a publish the room

@@ -1,6 +1,6 @@
 /**
  * @module sockjs-routes
- * The SockJS protocol under `/sockjs/:room` (SPEC §10), mounted by the Worker's router:
+ * The SockJS protocol under `/sockjs/:room` (docs/protocol.md §10), mounted by the Worker's router:
  * greeting, `info`, the websocket transport (bridged in the Worker) and the HTTP transports
  * xhr, xhr_streaming, xhr_send and eventsource (handed to the session's SockjsSession object).
  * The iframe-based transports (htmlfile, jsonp, iframe-*) are not offered: 404.

@@ -4,7 +4,7 @@
  * accepts the client's socket and bridges it to its own room link, framing with `o`, `h`,
  * `a[...]` and `c[...]`. Its lifetime is the socket's, so no session object is needed.
  * Auth failures and room refusals are a `c[code,reason]` frame and then a close with that code,
- * for the same reason WebSocket connects get close codes instead of HTTP errors (SPEC §4).
+ * for the same reason WebSocket connects get close codes instead of HTTP errors (docs/protocol.md §4).
  */
 import type { Config } from "../../config";
 import type { Env } from "../../env";

@@ -1,6 +1,6 @@
 /**
  * @module sse-format
- * Server-Sent Events framing for `GET /rooms/:room/events` (SPEC §10), runtime-free.
+ * Server-Sent Events framing for `GET /rooms/:room/events` (docs/protocol.md §10), runtime-free.
  * A room message is an event with `id:` = its seq and `data:` = the same JSON as a history item
  * (`{"seq","topic"?,"from","data","ts"}`). Snapshots (latest per topic on connect) carry
  * `"snapshot":true` and no `id:`, so they never move the client's resume point. The stream also

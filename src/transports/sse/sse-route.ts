@@ -1,6 +1,6 @@
 /**
  * @module sse-route
- * `GET /rooms/:room/events` (SPEC §10): a Server-Sent Events stream of a room, for networks that
+ * `GET /rooms/:room/events` (docs/protocol.md §10): a Server-Sent Events stream of a room, for networks that
  * block WebSocket. It is an adapter: the Worker opens its own `roomcast.v1` link to the room
  * (same auth, limits, topics and seq space as any connection) and writes each message as an
  * event with `id:` = seq. Resume: `Last-Event-ID` (or `?since=`) with optional `?epoch=`; without
@@ -92,7 +92,7 @@ function attach(link: RoomLink, stream: TextStream, stop: () => void): void {
 }
 
 /**
- * The room's resume query. A bare seq (Last-Event-ID is only a seq, SPEC §10) resumes within the
+ * The room's resume query. A bare seq (Last-Event-ID is only a seq, docs/protocol.md §10) resumes within the
  * room's current epoch, read over RPC just before connecting; `?epoch=` makes the room check it.
  */
 async function resumeQuery(env: Env, room: string, resume: ResumeRequest): Promise<{ since?: string; epoch?: string }> {

@@ -1,6 +1,6 @@
 /**
  * @module stomp-message-frame
- * A room message as a STOMP MESSAGE frame (SPEC §10), runtime-free: `message-id` = seq,
+ * A room message as a STOMP MESSAGE frame (docs/protocol.md §10), runtime-free: `message-id` = seq,
  * `destination` = `/topic/<topic>`, string data as text/plain, anything else as JSON.
  */
 import type { MessageFrame } from "../../client/server-frames";

@@ -1,6 +1,6 @@
 /**
  * @module stomp-send-body
- * What a STOMP SEND body publishes (SPEC §10), runtime-free: a JSON content-type publishes the
+ * What a STOMP SEND body publishes (docs/protocol.md §10), runtime-free: a JSON content-type publishes the
  * parsed value (so v1 and raw clients see the same data a v1 publish would give them); any other
  * body is UTF-8 text published as a string. MESSAGE does the reverse: string data as text/plain,
  * anything else as application/json.

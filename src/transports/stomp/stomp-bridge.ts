@@ -1,7 +1,7 @@
 /**
  * @module stomp-bridge
  * STOMP over WebSocket on `GET /rooms/:room` (subprotocols v12.stomp, v11.stomp, v10.stomp;
- * SPEC §10). The Worker accepts the client's socket itself and bridges it to its own
+ * docs/protocol.md §10). The Worker accepts the client's socket itself and bridges it to its own
  * `roomcast.v1` link to the room, with a StompSession translating between the two; the Worker
  * invocation lives as long as the two sockets do. The link asks for echo: like a broker, a STOMP
  * client subscribed to a destination also gets what it sends there.

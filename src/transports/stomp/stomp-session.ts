@@ -1,6 +1,6 @@
 /**
  * @module stomp-session
- * One STOMP 1.0–1.2 connection as a state machine over ports (SPEC §10), runtime-free so it is
+ * One STOMP 1.0–1.2 connection as a state machine over ports (docs/protocol.md §10), runtime-free so it is
  * tested without a gateway. Client frames become `roomcast.v1` frames on the connection's room
  * link; room frames become MESSAGE / RECEIPT / ERROR (room-requests.ts keeps what is awaited).
  * Anything wrong gets ERROR, then the connection closes, as STOMP requires.

@@ -1,6 +1,6 @@
 /**
  * @module stomp-subscriptions
- * A STOMP connection's subscriptions (SPEC §10), runtime-free. Destination `/topic/NAME` is the
+ * A STOMP connection's subscriptions (docs/protocol.md §10), runtime-free. Destination `/topic/NAME` is the
  * room topic NAME (a trailing `*` is a prefix filter, as everywhere in roomcast). Several
  * subscriptions may share a topic filter; the room link subscribes to a filter when its first
  * subscription arrives and unsubscribes when its last one leaves.
