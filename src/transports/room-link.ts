@@ -6,6 +6,7 @@
  * A room that refuses (capacity 1013, ticket reuse 4001) closes the link before any welcome, so
  * `openRoomLink` reports that close instead of a link.
  */
+import type { ConnectionGrant } from "../admission";
 import { decodeServerFrame, type ServerFrame, type WelcomeServerFrame } from "../client/server-frames";
 import { configFrom } from "../config";
 import type { Env } from "../env";
@@ -13,7 +14,6 @@ import { withIdentity } from "../identity";
 import { placeConnection } from "../room/shard-placement";
 import { CloseCode, isSendableCloseCode } from "../shared/close-codes";
 import { SUBPROTOCOL_V1, type ClientFrame } from "../shared/protocol";
-import type { ConnectionGrant } from "../worker/connection-auth";
 import { closeQuietly } from "./close-socket";
 
 /** The internal upgrade's origin: the room reads only the path and the query. */

@@ -5,7 +5,7 @@
  * it can never drift from the routes; middleware (registered for every method) does not count.
  */
 import { PatternRouter } from "hono/router/pattern-router";
-import { errorResponse } from "./http-error";
+import { errorResponse } from "../admission";
 
 /** The router's method for middleware (`app.use`), which matches any method. */
 const ANY_METHOD = "ALL";

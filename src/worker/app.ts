@@ -4,26 +4,31 @@
  * then hands WebSocket upgrades to the room with `stub.fetch` and HTTP calls over RPC.
  */
 import { Hono, type Context } from "hono";
+import {
+  RoomOutOfScopeError,
+  admitApi,
+  admitConnection,
+  errorResponse,
+  invalidRoomResponse,
+  parseJsonBody,
+  readBodyText,
+  roomInScope,
+  roomOutOfScopeResponse,
+  roomStubFor,
+  type ApiCaller,
+} from "../admission";
 import { ConfigError, configFrom, type Config } from "../config";
 import type { Env } from "../env";
 import { withIdentity } from "../identity";
 import { log } from "../log";
-import { refuseUpgrade } from "../refuse-upgrade";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
-import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { isValidRoomName } from "../shared/room-name";
 import { maxHttpPublishBytes } from "../shared/rpc-budget";
-import { topicsQueryProblem } from "../shared/socket-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
-import { authenticateApi, callerMayUseRoom, roomOutOfScopeResponse, type ApiCaller } from "./api-auth";
 import { batchPublish } from "./batch-publish";
-import { authenticateConnection } from "./connection-auth";
-import { checkUpgrade, chooseSubprotocol, isOriginAllowed } from "./handshake";
-import { errorResponse } from "./http-error";
-import { readBodyText, readPublishBody } from "./publish-body";
-import { RoomOutOfScopeError, roomInScope, roomStubFor } from "./room-scope";
+import { readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
-import { connectAllowed } from "./upgrade-flood";
 import { handleSse } from "../transports/sse/sse-route";
 import { bridgeStomp } from "../transports/stomp/stomp-bridge";
 import { sockjsRoutes } from "../transports/sockjs/routes";
@@ -63,18 +68,15 @@ app.use("/rooms/:room", roomNameGuard);
 
 async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
   const room = c.req.param("room") ?? "";
-  if (!isValidRoomName(room)) {
-    return errorResponse(400, "invalid_room", ROOM_NAME_RULE);
-  }
+  if (!isValidRoomName(room)) return invalidRoomResponse();
   c.set("room", room);
   await next();
 }
 
 /** API-key (or admin token) check for the HTTP API routes of one room, room scope included. */
 async function roomApiGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
-  const auth = await authenticateApi(c.req.raw, c.get("config"));
+  const auth = await admitApi(c.req.raw, c.get("config"), c.get("room"));
   if (!auth.ok) return auth.response;
-  if (!callerMayUseRoom(auth.caller, c.get("room"))) return roomOutOfScopeResponse();
   c.set("caller", auth.caller);
   await next();
 }
@@ -93,25 +95,16 @@ function roomStub(c: Context<AppEnv>) {
 app.get("/rooms/:room", async (c) => {
   const request = c.req.raw;
   const config = c.get("config");
-  const refused = checkUpgrade(request);
-  if (refused) return refused;
-  if (!isOriginAllowed(request.headers.get("Origin"), config.allowedOrigins)) {
-    return errorResponse(403, "origin_not_allowed", "this Origin may not connect");
-  }
-  if (!(await connectAllowed(c.env, config, request))) return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later");
-  const topicsProblem = topicsQueryProblem(c.req.query("topics"));
-  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem);
-  const protocol = chooseSubprotocol(request.headers.get("Sec-WebSocket-Protocol"));
-  if (!protocol) return errorResponse(400, "bad_handshake", "too many subprotocols offered");
   const room = c.get("room");
-  const auth = await authenticateConnection(request, new URL(request.url), protocol.token, config, room);
-  if (!auth.ok) {
-    log("reject", { room, code: auth.code, reason: auth.reason });
-    return refuseUpgrade(auth.code, auth.reason, protocol.chosen);
-  }
-  if (protocol.stomp) return bridgeStomp(c.env, room, protocol.chosen!, auth.grant);
+  const admitted = await admitConnection(
+    { request, env: c.env, config, room },
+    { upgrade: true, countConnect: true, topicsQuery: c.req.query("topics"), chooseSubprotocol: true, refuseAuthAs: "close-after-upgrade" },
+  );
+  if (!admitted.ok) return admitted.response;
+  const protocol = admitted.subprotocol!; // set: chooseSubprotocol was asked for
+  if (protocol.stomp) return bridgeStomp(c.env, room, protocol.chosen!, admitted.grant);
   const { shard, stub } = placeConnection(c.env, config, room);
-  return stub.fetch(withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...auth.grant, shard }));
+  return stub.fetch(withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...admitted.grant, shard }));
 });
 
 app.post("/rooms/:room/messages", async (c) => {
@@ -123,7 +116,7 @@ app.post("/rooms/:room/messages", async (c) => {
 
 app.post("/publish", async (c) => {
   const config = c.get("config");
-  const auth = await authenticateApi(c.req.raw, config);
+  const auth = await admitApi(c.req.raw, config);
   if (!auth.ok) return auth.response;
   return batchPublish(c.req.raw, c.env, config, auth.caller);
 });
@@ -144,13 +137,10 @@ app.post("/rooms/:room/tickets", async (c) => {
   if (!config.jwtSecret) return errorResponse(503, "tickets_unavailable", "set JWT_SECRET to issue tickets");
   const text = await readBodyText(c.req.raw, MAX_TICKET_BODY_BYTES);
   if (!text.ok) return text.response;
-  let body: unknown = {};
-  try {
-    if (text.value.trim() !== "") body = JSON.parse(text.value);
-  } catch {
-    return errorResponse(400, "bad_request", "body is not valid JSON");
-  }
-  const request = parseTicketRequest(body);
+  // An empty body asks for a ticket with every default.
+  const body = text.value.trim() === "" ? { ok: true as const, value: {} } : parseJsonBody(text.value);
+  if (!body.ok) return body.response;
+  const request = parseTicketRequest(body.value);
   if (typeof request === "string") return errorResponse(400, "bad_request", request);
   return c.json(await mintTicket(room, request, config.jwtSecret, Date.now()), 201);
 });

@@ -5,18 +5,16 @@
  * in one group (room/pipeline.ts); rooms are published in parallel. A bad entry gets its own
  * error and does not stop the others. Every result names its room when the entry gave one as a
  * string, so a caller can match errors to entries. An entry for a room the caller's token does
- * not cover (room-scope.ts) is `forbidden` and is not published anywhere.
+ * not cover (admission/room-scope.ts) is `forbidden` and is not published anywhere.
  */
+import { ROOM_OUT_OF_SCOPE, callerMayUseRoom, errorResponse, parseJsonBody, readBodyText, roomStubFor, type ApiCaller } from "../admission";
 import type { Config } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
 import { MAX_RPC_MESSAGE_BYTES, maxHttpPublishBytes, rpcSizedRuns } from "../shared/rpc-budget";
 import { utf8ByteLength } from "../shared/utf8";
-import { callerMayUseRoom, type ApiCaller } from "./api-auth";
-import { errorResponse } from "./http-error";
-import { readBodyText, toPublishInput, type PublishInput } from "./publish-body";
-import { ROOM_OUT_OF_SCOPE, roomStubFor } from "./room-scope";
+import { toPublishInput, type PublishInput } from "./publish-body";
 
 /** Most messages in one batch request. */
 export const MAX_BATCH_MESSAGES = 100;
@@ -32,13 +30,9 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
   const entryMaxBytes = maxHttpPublishBytes(config.limits);
   const text = await readBodyText(request, maxMessageBytes * MAX_BATCH_MESSAGES);
   if (!text.ok) return text.response;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.value);
-  } catch {
-    return errorResponse(400, "bad_request", "body is not valid JSON");
-  }
-  const messages = (parsed as { messages?: unknown } | null)?.messages;
+  const parsed = parseJsonBody(text.value);
+  if (!parsed.ok) return parsed.response;
+  const messages = (parsed.value as { messages?: unknown } | null)?.messages;
   if (!Array.isArray(messages) || messages.length === 0 || messages.length > MAX_BATCH_MESSAGES) {
     return errorResponse(400, "bad_request", `body needs "messages": an array of 1–${MAX_BATCH_MESSAGES} entries`);
   }

@@ -6,8 +6,8 @@
  * expiry of the session it opens. The room refuses a second use of the same `jti`.
  */
 import { sign } from "hono/jwt";
+import { JWT_ALGORITHM, MAX_SUB_LENGTH } from "../admission";
 import { CONNECTION_CAPABILITIES, isCapability, type ConnectionCapability } from "../shared/capabilities";
-import { JWT_ALGORITHM, MAX_SUB_LENGTH } from "./token-claims";
 
 /** How long a ticket can be redeemed, in seconds: default and ceiling. */
 export const TICKET_TTL_SECONDS = 30;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_OFFERED_SUBPROTOCOLS, checkUpgrade, chooseSubprotocol, isOriginAllowed } from "../../src/worker/handshake";
+import { MAX_OFFERED_SUBPROTOCOLS, checkUpgrade, chooseSubprotocol } from "../../src/admission/handshake";
+import { isOriginAllowed } from "../../src/admission/origin";
 
 function upgrade(headers: Record<string, string>): Request {
   return new Request("http://gateway/rooms/x", {

@@ -5,17 +5,14 @@
  * xhr, xhr_streaming, xhr_send and eventsource (handed to the session's SockjsSession object).
  * The iframe-based transports (htmlfile, jsonp, iframe-*) are not offered: 404.
  * Bad room names are 400 as on every room route; foreign Origins 403; malformed session paths 404.
+ * Connections are admitted by src/admission (websocket here, HTTP sessions in session.ts).
  */
 import { Hono, type Context } from "hono";
+import { admitConnection, errorResponse, invalidRoomResponse, refuseForeignOrigin, refuseTopicsQuery } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
-import { ROOM_NAME_RULE, isValidRoomName } from "../../shared/room-name";
-import { topicsQueryProblem } from "../../shared/socket-budget";
-import { checkUpgrade } from "../../worker/handshake";
-import { errorResponse } from "../../worker/http-error";
-import { connectAllowed } from "../../worker/upgrade-flood";
+import { isValidRoomName } from "../../shared/room-name";
 import { corsHeaders, preflightResponse } from "../cors";
-import { refuseForeignOrigin } from "../http-admission";
 import { GREETING, infoBody, isSessionPart } from "./framing";
 import { NO_CACHE } from "./receivers";
 import { bridgeSockjsWebSocket } from "./websocket-transport";
@@ -35,15 +32,14 @@ const SESSION_ORIGIN = "https://sockjs.internal";
 export const sockjsRoutes = new Hono<SockjsEnv>();
 
 async function guard(c: Context<SockjsEnv>, next: () => Promise<void>): Promise<Response | void> {
-  if (!isValidRoomName(c.req.param("room") ?? "")) {
-    return errorResponse(400, "invalid_room", ROOM_NAME_RULE);
-  }
+  if (!isValidRoomName(c.req.param("room") ?? "")) return invalidRoomResponse();
+  // Every SockJS route, info and greeting included, is for pages of allowed origins only.
   const foreign = refuseForeignOrigin(c.req.raw, configFrom(c.env));
   if (foreign) return foreign;
-  // A `?topics=` list over the socket-state budget: the room would refuse the session's link, so
-  // every transport (websocket too, before the upgrade) answers 400 like a WebSocket connect.
-  const topicsProblem = topicsQueryProblem(c.req.query("topics"));
-  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem, corsHeaders(c.req.raw));
+  // Checked here, for every transport (websocket too, before the upgrade): the room would refuse
+  // the session's link, so the client is told why as it would be on a WebSocket connect.
+  const badTopics = refuseTopicsQuery(c.req.query("topics"), corsHeaders(c.req.raw));
+  if (badTopics) return badTopics;
   await next();
 }
 sockjsRoutes.use("/:room", guard);
@@ -64,11 +60,12 @@ sockjsRoutes.options("/:room/info", (c) => preflightResponse(c.req.raw, "OPTIONS
 sockjsRoutes.get("/:room/:server/:session/websocket", async (c) => {
   const request = c.req.raw;
   if (!isSessionPart(c.req.param("server")) || !isSessionPart(c.req.param("session"))) return errorResponse(404, "not_found", "no such SockJS session path");
-  const refused = checkUpgrade(request);
-  if (refused) return refused;
   const config = configFrom(c.env);
-  if (!(await connectAllowed(c.env, config, request))) return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later");
-  return bridgeSockjsWebSocket(request, c.env, config, c.req.param("room"));
+  const room = c.req.param("room");
+  // Auth failures are told after the upgrade, as SockJS close frames (websocket-transport.ts).
+  const admitted = await admitConnection({ request, env: c.env, config, room }, { upgrade: true, countConnect: true, refuseAuthAs: "close-code" });
+  if (!admitted.ok && "response" in admitted) return admitted.response;
+  return bridgeSockjsWebSocket(request, c.env, config, room, admitted);
 });
 
 sockjsRoutes.on(["GET", "POST", "OPTIONS"], "/:room/:server/:session/:transport", (c) => {

@@ -8,14 +8,11 @@
  * refusals are a SockJS close frame with the usual code (the client's `close` event gets it).
  */
 import { DurableObject } from "cloudflare:workers";
+import { admitConnection, errorResponse, readBodyText, type ConnectionGrant } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
-import { authenticateConnection } from "../../worker/connection-auth";
-import { errorResponse } from "../../worker/http-error";
-import { readBodyText } from "../../worker/publish-body";
-import { connectAllowed } from "../../worker/upgrade-flood";
 import { corsHeaders } from "../cors";
 import { openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
@@ -56,25 +53,27 @@ export class SockjsSession extends DurableObject<Env> {
     this.session = session;
     session.attach(receiver);
     const config = configFrom(this.env);
-    if (!(await connectAllowed(this.env, config, request))) {
+    // The Worker's SockJS routes already checked the Origin; admission checks it again for free.
+    const admitted = await admitConnection({ request, env: this.env, config, room }, { countConnect: true, refuseAuthAs: "close-code", corsHeaders: corsHeaders(request) });
+    if (!admitted.ok && "response" in admitted) {
       this.session = undefined;
       receiver.end();
-      return errorResponse(429, "too_many_connections", "too many new connections from this address; retry later", corsHeaders(request));
+      return admitted.response;
     }
-    this.open(session, request, url, room).catch((error: unknown) => {
-      log("error", { room, where: "SockjsSession.open", error });
-      session.close(CloseCode.internalError, "room unavailable");
-    });
+    if (!admitted.ok) session.close(admitted.close.code, admitted.close.reason);
+    else {
+      this.open(session, admitted.grant, url, room).catch((error: unknown) => {
+        log("error", { room, where: "SockjsSession.open", error });
+        session.close(CloseCode.internalError, "room unavailable");
+      });
+    }
     return receiver.response();
   }
 
-  private async open(session: SockjsSessionState, request: Request, url: URL, room: string): Promise<void> {
-    const config = configFrom(this.env);
-    const auth = await authenticateConnection(request, url, undefined, config, room);
-    if (!auth.ok) return session.close(auth.code, auth.reason);
+  private async open(session: SockjsSessionState, grant: ConnectionGrant, url: URL, room: string): Promise<void> {
     const opened = await openRoomLink(this.env, {
       room,
-      grant: auth.grant,
+      grant,
       query: { topics: url.searchParams.get("topics") ?? undefined, echo: url.searchParams.get("echo") ?? undefined },
     });
     if (opened.ok) session.opened(opened.link);

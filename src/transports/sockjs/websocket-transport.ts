@@ -6,18 +6,19 @@
  * Auth failures and room refusals are a `c[code,reason]` frame and then a close with that code,
  * for the same reason WebSocket connects get close codes instead of HTTP errors (docs/protocol.md §4).
  */
+import type { Admitted, CloseRefusal } from "../../admission";
 import type { Config } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
-import { authenticateConnection } from "../../worker/connection-auth";
 import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
 import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, messagesFrame, parseClientPayload } from "./framing";
 import { rawTextsOf, relayClientTexts } from "./raw-bridge";
 
-export async function bridgeSockjsWebSocket(request: Request, env: Env, config: Config, room: string): Promise<Response> {
+/** Bridges an upgrade that passed admission's HTTP checks; `admitted` is its auth outcome. */
+export async function bridgeSockjsWebSocket(request: Request, env: Env, config: Config, room: string, admitted: Admitted | CloseRefusal): Promise<Response> {
   const { heartbeatMs } = transportSettings(env);
   const url = new URL(request.url);
   const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
@@ -29,11 +30,10 @@ export async function bridgeSockjsWebSocket(request: Request, env: Env, config: 
     closeQuietly(server, forwardableCloseCode(code), reason);
     return response;
   };
-  const auth = await authenticateConnection(request, url, undefined, config, room);
-  if (!auth.ok) return refuse(auth.code, auth.reason);
+  if (!admitted.ok) return refuse(admitted.close.code, admitted.close.reason);
   const opened = await openRoomLink(env, {
     room,
-    grant: auth.grant,
+    grant: admitted.grant,
     query: { topics: url.searchParams.get("topics") ?? undefined, echo: url.searchParams.get("echo") ?? undefined },
   });
   if (!opened.ok) return refuse(opened.code, opened.reason);

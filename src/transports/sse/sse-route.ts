@@ -7,14 +7,12 @@
  * an epoch it resumes within the room's current epoch (see README "Server-Sent Events").
  * Publishing goes through the HTTP API, as for any receive-only client.
  */
+import { admitConnection, authFailureResponse, errorResponse, refuseTopicsQuery } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
-import { topicsQueryProblem } from "../../shared/socket-budget";
-import { errorResponse } from "../../worker/http-error";
 import { corsHeaders } from "../cors";
-import { admitHttpConnection, httpAuthFailure } from "../http-admission";
 import { openRoomLink, type RoomLink } from "../room-link";
 import { TextStream } from "../text-stream";
 import { transportSettings } from "../transport-settings";
@@ -32,9 +30,9 @@ export async function handleSse(request: Request, env: Env, room: string): Promi
   const parsed = parseResume(request.headers.get("Last-Event-ID"), url.searchParams.get("since"), url.searchParams.get("epoch"));
   if (!parsed.ok) return errorResponse(400, "bad_request", parsed.message, corsHeaders(request));
   // Over the socket-state budget the room refuses the link: say why, as a WebSocket connect would.
-  const topicsProblem = topicsQueryProblem(url.searchParams.get("topics"));
-  if (topicsProblem) return errorResponse(400, "bad_request", topicsProblem, corsHeaders(request));
-  const admission = await admitHttpConnection(request, env, config, room, { countConnect: true });
+  const badTopics = refuseTopicsQuery(url.searchParams.get("topics"), corsHeaders(request));
+  if (badTopics) return badTopics;
+  const admission = await admitConnection({ request, env, config, room }, { countConnect: true, refuseAuthAs: "http-status", corsHeaders: corsHeaders(request) });
   if (!admission.ok) {
     log("reject", { room, status: admission.response.status });
     return admission.response;
@@ -107,7 +105,7 @@ async function resumeQuery(env: Env, room: string, resume: ResumeRequest): Promi
 
 /** A room that refused the link, as HTTP: auth → 401/403, full → 503 with Retry-After. */
 function refusal(code: number, reason: string, request: Request): Response {
-  if (code === CloseCode.unauthorized || code === CloseCode.forbidden) return httpAuthFailure(code, reason, request);
+  if (code === CloseCode.unauthorized || code === CloseCode.forbidden) return authFailureResponse(code, reason, corsHeaders(request));
   if (code === CloseCode.tryAgainLater) {
     return errorResponse(503, "room_full", reason, { ...corsHeaders(request), "Retry-After": String(FULL_ROOM_RETRY_AFTER_SECONDS) });
   }

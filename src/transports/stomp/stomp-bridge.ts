@@ -8,11 +8,11 @@
  * Auth already happened (same rules and close codes as any WebSocket connect); a room that
  * refuses the link (full: 1013, ticket reused: 4001) is reported as ERROR, then that close code.
  */
+import type { ConnectionGrant } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
-import type { ConnectionGrant } from "../../worker/connection-auth";
 import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";

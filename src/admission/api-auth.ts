@@ -3,12 +3,14 @@
  * HTTP API authentication (docs/protocol.md §5): `Authorization: Bearer <API_KEY>` compared in constant
  * time, or a JWT whose `can` includes `admin` (and whose `rooms` cover the room, room-scope.ts).
  * No or bad credentials → 401; a valid JWT without the right → 403. AUTH_MODE=open skips it
- * (local only).
+ * (local only). `admitApi` is what every HTTP API route calls.
  */
 import type { Config } from "../config";
 import { ADMIN_CAPABILITY } from "../shared/capabilities";
+import { bearerToken } from "./bearer-token";
 import { errorResponse } from "./http-error";
-import { ROOM_OUT_OF_SCOPE, scopeCovers, type RoomScope } from "./room-scope";
+import { roomOutOfScopeResponse } from "./refusals";
+import { scopeCovers, type RoomScope } from "./room-scope";
 import { verifyToken } from "./token-claims";
 
 const encoder = new TextEncoder();
@@ -20,12 +22,6 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
     crypto.subtle.digest("SHA-256", encoder.encode(b)),
   ]);
   return crypto.subtle.timingSafeEqual(digestA, digestB);
-}
-
-export function bearerToken(request: Request): string | undefined {
-  const header = request.headers.get("Authorization");
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
 }
 
 /** Who called the API, and which rooms it may use: all of them, or an admin token's patterns. */
@@ -58,7 +54,13 @@ export function callerMayUseRoom(caller: ApiCaller, room: string): boolean {
   return scopeCovers(caller.scope, room);
 }
 
-/** The 403 for a room outside the caller's scope. */
-export function roomOutOfScopeResponse(): Response {
-  return errorResponse(403, "forbidden", ROOM_OUT_OF_SCOPE);
+/**
+ * Admits one HTTP API call: its caller, and when the route names a room, that the caller's scope
+ * covers it (403 otherwise). `POST /publish` names its rooms per entry, so it passes none and
+ * checks each entry with `callerMayUseRoom`.
+ */
+export async function admitApi(request: Request, config: Config, room?: string): Promise<ApiAuth> {
+  const auth = await authenticateApi(request, config);
+  if (!auth.ok || room === undefined || callerMayUseRoom(auth.caller, room)) return auth;
+  return { ok: false, response: roomOutOfScopeResponse() };
 }

@@ -9,12 +9,10 @@
  */
 import type { Env } from "../env";
 import { roomMatches } from "../shared/capabilities";
+import { ROOM_OUT_OF_SCOPE } from "./refusals";
 
 /** Which rooms a caller may use: every room, or those matched by a token's `rooms` patterns. */
 export type RoomScope = "all" | readonly string[];
-
-/** The 403 / 4003 message for a room outside the caller's scope. */
-export const ROOM_OUT_OF_SCOPE = "token is not for this room";
 
 export function scopeCovers(scope: RoomScope, room: string): boolean {
   return scope === "all" || scope.some((pattern) => roomMatches(pattern, room));

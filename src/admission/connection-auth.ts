@@ -8,8 +8,9 @@
 import type { Config } from "../config";
 import type { ConnectionCapability } from "../shared/capabilities";
 import { CloseCode } from "../shared/close-codes";
-import { bearerToken } from "./api-auth";
-import { ROOM_OUT_OF_SCOPE, scopeCovers } from "./room-scope";
+import { bearerToken } from "./bearer-token";
+import { ROOM_OUT_OF_SCOPE } from "./refusals";
+import { scopeCovers } from "./room-scope";
 import { verifyToken } from "./token-claims";
 
 export interface ConnectionGrant {

@@ -2,6 +2,7 @@
  * @module handshake
  * RFC 6455 §4 checks the Worker makes before any Durable Object is touched, and the choice of
  * subprotocol (docs/protocol.md §1, §3). Returns an error Response, or what the room needs to accept.
+ * Runtime-free, so the unit tests run it in Node.
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX, type WireMode } from "../shared/protocol";
 import { errorResponse } from "./http-error";
@@ -57,10 +58,4 @@ export function chooseSubprotocol(header: string | null): SubprotocolChoice | nu
   const stomp = STOMP_SUBPROTOCOLS.find((name) => offered.includes(name));
   if (stomp) return { mode: "v1", chosen: stomp, token, stomp: true };
   return { mode: "raw", chosen: undefined, token };
-}
-
-/** ALLOWED_ORIGINS check: requests without Origin (servers, CLIs) pass and are judged by token. */
-export function isOriginAllowed(origin: string | null, allowed: "*" | ReadonlySet<string>): boolean {
-  if (origin === null || allowed === "*") return true;
-  return allowed.has(origin);
 }

@@ -1,0 +1,58 @@
+/**
+ * @module body-reading
+ * Reading a request body without buffering more than a cap (413 before and while reading), and
+ * parsing it as JSON (400): for the HTTP API (publish, batch publish, tickets) and SockJS's
+ * xhr_send. Part of admission because the cap is what lets a body in at all; what a body must
+ * contain belongs to its route (worker/publish-body.ts, worker/tickets.ts).
+ */
+import { MAX_RPC_MESSAGE_BYTES } from "../shared/rpc-budget";
+import { errorResponse } from "./http-error";
+
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+function tooLarge(maxBytes: number): BodyResult<never> {
+  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over ${maxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for an HTTP publish)`) };
+}
+
+/** A 400 `bad_request` with a message saying what the body lacks. */
+export function badBody(message: string): BodyResult<never> {
+  return { ok: false, response: errorResponse(400, "bad_request", message) };
+}
+
+/** Reads the body as text, refusing to buffer more than `maxBytes`. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<BodyResult<string>> {
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(maxBytes);
+  if (!request.body) return { ok: true, value: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      // The body is refused either way; a cancel that fails only means the stream already ended.
+      await reader.cancel().catch(() => {});
+      return tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, value: new TextDecoder().decode(bytes) };
+}
+
+/** Body text parsed as JSON, or the 400 every JSON route answers for text that is not. */
+export function parseJsonBody(text: string): BodyResult<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // The 400 is the answer; the parser's own message would echo the input back.
+    return badBody("body is not valid JSON");
+  }
+}
