@@ -43,7 +43,7 @@ class Encoded {
 }
 
 export class Delivery {
-  constructor(private readonly onSendFailed: (ws: WebSocket, state: SocketState) => void) {}
+  constructor(private readonly onSendFailed: (ws: WebSocket, state: SocketState, error: unknown) => void) {}
 
   /** Sends one frame; a throwing send closes that socket (1011) and never reaches the caller. */
   send(ws: WebSocket, state: SocketState, payload: string | ArrayBuffer): boolean {
@@ -51,8 +51,8 @@ export class Delivery {
       if (state.faultSend) throw new Error("injected send fault");
       ws.send(payload);
       return true;
-    } catch {
-      this.onSendFailed(ws, state);
+    } catch (error) {
+      this.onSendFailed(ws, state, error);
       return false;
     }
   }

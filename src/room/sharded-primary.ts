@@ -1,64 +1,64 @@
 /**
  * @module sharded-primary
- * The primary of a sharded room (docs/protocol.md §8 `shards` > 1): holds no sockets; its pipeline
- * (pipeline.ts) sequences and stores every message (from the HTTP API and from shards) and
- * `relay`s each one once durable; this keeps the member registry and fans messages, presence
- * and binary frames out to every shard in order. Presence lists or counts on the logical room's
+ * The role of the primary of a sharded room (docs/protocol.md §8 `shards` > 1), named after the
+ * room itself. Its pipeline (pipeline.ts) sequences and stores every message (from the HTTP API
+ * and from shards) and hands each one, once durable, to `deliver`, which fans it out to every
+ * shard in order (shard-fanout.ts) with presence and binary frames. It keeps the member
+ * registry, answers the shards' attach, detach, update, snapshot and direct calls, and speaks
+ * for the whole room in info, kick and delete. Presence lists or counts on the logical room's
  * size, as a whole room does (presence-mode.ts).
+ *
+ * It holds no sockets: the Worker places every connection on a shard. What it would do with one
+ * anyway is what a single room does, which it builds on (single-room.ts).
  */
+import { CloseCode } from "../shared/close-codes";
+import { log } from "../log";
 import type { StoredMessage } from "../shared/protocol";
-import type { History } from "./history";
 import { MemberRegistry } from "./member-registry";
 import { PresenceBatch, encodePresenceDiff, type Member } from "./presence";
 import { PresenceModeTracker, encodePresenceCounts, encodePresenceList, type PresenceCounts } from "./presence-mode";
 import { resumePlan } from "./resume";
-import { ShardFanout, type ShardTarget } from "./shard-fanout";
-import type { AttachRequest, AttachResult, BinaryFrame } from "./shard-protocol";
-import type { TopicSnapshots } from "./topic-snapshots";
+import type { RoomCore } from "./room-core";
+import type { RoomInfo } from "./room-role";
+import { combineStats } from "./room-stats";
+import { ShardFanout } from "./shard-fanout";
+import type { AttachRequest, AttachResult, BinaryFrame, ShardStats } from "./shard-protocol";
+import { SingleRoom } from "./single-room";
 
-export interface PrimaryStores {
-  history: History;
-  snapshots: TopicSnapshots;
-  sql: SqlStorage;
-}
-
-export interface ShardStub extends ShardTarget {
-  deliverDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean>;
-  kick(connectionId: string): Promise<boolean>;
-}
-
-export class ShardedPrimary {
+export class ShardedPrimary extends SingleRoom {
   readonly members: MemberRegistry;
   private readonly fanout: ShardFanout;
   private readonly presence = new PresenceBatch();
   private readonly presenceMode: PresenceModeTracker;
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The stores as they were when the role was chosen (a wipe chooses the role again). */
+  private readonly stores: Pick<RoomCore, "history" | "snapshots">;
 
   constructor(
-    private readonly stores: PrimaryStores,
+    core: RoomCore,
     readonly shardCount: number,
-    private readonly shard: (index: number) => ShardStub,
-    room: () => string,
     presenceListMaxMembers: number,
   ) {
-    this.members = new MemberRegistry(stores.sql);
+    super(core);
+    this.stores = { history: core.history, snapshots: core.snapshots };
+    this.members = new MemberRegistry(core.ctx.storage.sql);
     this.presenceMode = new PresenceModeTracker(presenceListMaxMembers);
-    this.fanout = new ShardFanout(shardCount, shard, room);
+    this.fanout = new ShardFanout(shardCount, (index) => core.shardStub(index), () => core.roomName);
   }
 
-  /** Hands a durable message (the room's pipeline calls this in seq order) to every shard. */
-  relay(message: StoredMessage): void {
+  /** A durable message (the room's pipeline calls this in seq order) goes to every shard. */
+  override deliver(message: StoredMessage): void {
     this.fanout.push({ message });
   }
 
   /** A shard's binary frame goes to every shard (the sender's too) in the same order as messages. */
-  relayBinary(frame: BinaryFrame): void {
+  relayFromShard(frame: BinaryFrame): void {
     this.fanout.push({ binary: frame });
   }
 
   /**
    * Registers a new connection of a shard and tells it what to replay: all in one turn, up to
-   * `headSeq` (the newest delivered seq); later messages reach the shard through `relay`.
+   * `headSeq` (the newest delivered seq); later messages reach the shard through `deliver`.
    */
   attach(request: AttachRequest, nowMs: number, headSeq: number): AttachResult {
     const { history, snapshots } = this.stores;
@@ -121,12 +121,56 @@ export class ShardedPrimary {
 
   async routeDirect(to: string, from: string, dataJson: string, ts: number): Promise<boolean> {
     const shard = this.members.shardOf(to);
-    return shard === undefined ? false : this.shard(shard).deliverDirect(to, from, dataJson, ts);
+    return shard === undefined ? false : this.core.shardStub(shard).deliverDirect(to, from, dataJson, ts);
   }
 
-  async kick(connectionId: string): Promise<boolean> {
+  /** The connection's shard closes it. */
+  override async kick(connectionId: string): Promise<boolean> {
     const shard = this.members.shardOf(connectionId);
-    return shard === undefined ? false : this.shard(shard).kick(connectionId);
+    return shard === undefined ? false : this.core.shardStub(shard).kick(connectionId);
+  }
+
+  /** The room's info: the primary's registry and history, every shard's counters. */
+  override async info(room: string): Promise<RoomInfo> {
+    const core = this.core;
+    const shards = await Promise.all(Array.from({ length: this.shardCount }, (_, index) => this.shardStats(index)));
+    const { counters, recentCloses } = combineStats({ counters: core.stats.counters, recentCloses: core.stats.recentCloses() }, shards);
+    const perShard = this.members.perShard();
+    return {
+      room,
+      epoch: core.history.epoch,
+      seq: core.history.seq,
+      connections: this.members.count(),
+      users: this.members.users().length,
+      members: this.members.list(),
+      counters,
+      recentCloses,
+      shards: Array.from({ length: this.shardCount }, (_, index) => perShard[index] ?? 0),
+    };
+  }
+
+  /** A shard that does not answer is left out of the counters; the info still answers. */
+  private async shardStats(index: number): Promise<ShardStats | undefined> {
+    try {
+      return await this.core.shardStub(index).shardStats();
+    } catch (error) {
+      log("error", { room: this.core.roomName, where: "ShardedPrimary.info", reason: `shard ${index} gave no stats`, error });
+      return undefined;
+    }
+  }
+
+  /** Every shard closes its sockets with 1001 before the room's storage is wiped. */
+  override async closeForDelete(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.shardCount }, async (_, index) => {
+        try {
+          await this.core.shardStub(index).closeAll(CloseCode.goingAway, "room deleted");
+        } catch (error) {
+          // The room is deleted anyway; that shard's sockets stay until they leave or the shard restarts.
+          log("error", { room: this.core.roomName, where: "ShardedPrimary.closeForDelete", reason: `shard ${index} did not close its connections`, error });
+        }
+      }),
+    );
   }
 
   /** One timer at a time, and only while a change waits: an idle primary keeps none. */
@@ -145,7 +189,8 @@ export class ShardedPrimary {
     else if (plan === "list") this.fanout.push({ presence: encodePresenceList(this.members.list(), counts.memberCount, this.members.users()) });
   }
 
-  cancel(): void {
+  override cancel(): void {
+    super.cancel();
     if (this.presenceTimer !== undefined) clearTimeout(this.presenceTimer);
     this.presenceTimer = undefined;
     this.presence.take(new Set());

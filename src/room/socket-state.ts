@@ -4,7 +4,11 @@
  * validated on read (docs/protocol.md: hibernation is the normal case). A WeakMap caches the decoded state
  * for the life of the current isolate only; the attachment stays the source of truth.
  */
+import type { ConnectionIdentity } from "../identity";
 import type { WireMode } from "../shared/protocol";
+import { PUBLISH_SCOPE_PARAM, readPublishScope } from "../shared/publish-scope";
+import { parseTopicList } from "../shared/topics";
+import { newConnectionId } from "./connection-id";
 import { ATTACHMENT_BUDGET_BYTES, ATTACHMENT_KEY, attachmentBytesBound, topicsBudgetProblem, type SOCKET_STATE_FIELDS } from "../shared/socket-budget";
 
 export { ATTACHMENT_KEY };
@@ -64,6 +68,7 @@ export function readSocketState(ws: WebSocket): SocketState | null {
   try {
     attachment = ws.deserializeAttachment();
   } catch {
+    // An attachment that does not deserialize is not one this room wrote: the socket has no state.
     return null;
   }
   const state = (attachment as Record<string, unknown> | null)?.[ATTACHMENT_KEY];
@@ -87,4 +92,27 @@ export function socketStateProblem(state: SocketState): string | undefined {
   if (topics !== undefined) return topics;
   if (attachmentBytesBound(state) > ATTACHMENT_BUDGET_BYTES) return "connection state is too large (user id or token claims)";
   return undefined;
+}
+
+/**
+ * A new connection's state from the Worker's identity headers and the upgrade URL (`echo`,
+ * `topics`, the publish scope and, where `faultsAllowed`, test-only `?fault=send`).
+ */
+export function socketStateFor(identity: ConnectionIdentity, url: URL, faultsAllowed: boolean): SocketState {
+  // A user's ids are scoped by user already; the client's secret scope matters only when anonymous.
+  const publishScope = identity.userId ? undefined : readPublishScope(url.searchParams.get(PUBLISH_SCOPE_PARAM));
+  return {
+    v: STATE_VERSION,
+    id: newConnectionId(),
+    mode: identity.mode,
+    echo: url.searchParams.get("echo") === "1",
+    topics: parseTopicList(url.searchParams.get("topics")),
+    userId: identity.userId,
+    // A token may list a capability many times; the attachment holds each once.
+    capabilities: identity.capabilities && [...new Set(identity.capabilities)],
+    tokenExpiresAtMs: identity.tokenExpiresAtMs,
+    connectedAtMs: Date.now(),
+    ...(publishScope ? { publishScope } : {}),
+    ...(faultsAllowed && url.searchParams.get("fault") === "send" ? { faultSend: true } : {}),
+  };
 }

@@ -1,8 +1,9 @@
 /**
- * @module client-frames
+ * @module inbound
  * What the room does with each frame a client sends (docs/protocol.md §3, §6, §7): size and rate limits,
  * binary policy, raw text as a publish, and every `roomcast.v1` frame type with its documented
- * answer. Where a sharded room must ask its primary, the host (the Room object) decides how.
+ * answer. Where a sharded room must ask its primary, the host decides how: the room core
+ * (room-core.ts) hands each hook to the object's role (single room, shard or primary).
  *
  * Order: a publish is sequenced when it arrives (the pipeline gathers it into the next group);
  * everything else a frame causes (its handling, replies, errors, closes) runs in its place in
@@ -28,8 +29,8 @@ import type { Pipeline } from "./pipeline";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { applySubscribe, applyUnsubscribe } from "./subscriptions";
 
-/** What the frame handlers need from the room. */
-export interface FrameHost {
+/** What the frame handlers need from the room: a private object of the room core, never an RPC surface. */
+export interface InboundHost {
   readonly config: Config;
   readonly policy: RoomPolicy;
   readonly delivery: Delivery;
@@ -44,7 +45,7 @@ export interface FrameHost {
   presenceChanged(state: SocketState): void;
 }
 
-export class ClientFrames {
+export class Inbound {
   /**
    * Rate buckets are kept in memory only: a socket hibernates only after ~10 s without
    * messages, by which time its bucket is full and its drop window (10 s) is empty, so a fresh
@@ -52,7 +53,7 @@ export class ClientFrames {
    */
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
 
-  constructor(private readonly host: FrameHost) {}
+  constructor(private readonly host: InboundHost) {}
 
   onMessage(ws: WebSocket, state: SocketState, message: string | ArrayBuffer): void {
     const { maxMessageBytes } = this.host.config.limits;
@@ -100,7 +101,11 @@ export class ClientFrames {
       done: (seq) => {
         if (ackId !== undefined) this.host.delivery.send(ws, state, encodeAck(ackId, seq));
       },
-      failed: () => closeQuietly(ws, CloseCode.internalError, "message not stored"),
+      // Which connection lost its publish (the pipeline's own line says why a group failed).
+      failed: (error) => {
+        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "Inbound.publish", reason: "message not stored", error });
+        closeQuietly(ws, CloseCode.internalError, "message not stored");
+      },
     });
   }
 
@@ -110,7 +115,7 @@ export class ClientFrames {
       try {
         handle();
       } catch (error) {
-        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "ClientFrames.inOrder", error });
+        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "Inbound.inOrder", error });
         closeQuietly(ws, CloseCode.internalError, "internal error");
       }
     });
@@ -185,7 +190,11 @@ export class ClientFrames {
     const slot = this.host.pipeline.hold();
     found.then(
       (routed) => slot.fill(() => answer(routed)),
-      () => slot.fill(() => answer(false)),
+      (error: unknown) => {
+        // The sender is told `not_found` (nothing was delivered); the log says why.
+        log("error", { connectionId: state.id, where: "Inbound.onDirect", reason: "direct not routed by the primary", error });
+        slot.fill(() => answer(false));
+      },
     );
   }
 

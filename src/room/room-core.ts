@@ -1,0 +1,252 @@
+/**
+ * @module room-core
+ * Everything one room object keeps whatever its role: config and policy, the SQLite stores,
+ * its sockets (local-sockets.ts) and their presence (local-presence.ts), delivery, stats, the
+ * message pipeline (pipeline.ts) and the inbound frame handler (inbound.ts). It learns the
+ * room's name from the first call that carries it, applies the room's policy then, and picks
+ * the role (room-role.ts): a shard when the Worker named a shard, the primary when the policy
+ * shards the room, a single room otherwise. Each role-dependent step goes to that role.
+ *
+ * The Durable Object (room.ts) holds this core in a private field, so nothing here, the
+ * inbound handler's hooks included, is reachable over RPC.
+ */
+import { configFrom, type Config } from "../config";
+import type { Env } from "../env";
+import type { ConnectionIdentity } from "../identity";
+import { log } from "../log";
+import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
+import { CloseCode } from "../shared/close-codes";
+import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS } from "../shared/limits";
+import { utf8ByteLength } from "../shared/utf8";
+import { Delivery } from "./delivery";
+import { History } from "./history";
+import { Inbound, type InboundHost } from "./inbound";
+import { LocalPresence } from "./local-presence";
+import { LocalSockets, READY_STATE_OPEN, type LocalGate } from "./local-sockets";
+import { Pipeline } from "./pipeline";
+import { MAX_MEMBERS_IN_WELCOME, memberOf, usersOf } from "./presence";
+import { PublishIds } from "./publish-ids";
+import type { RoomInfo, RoomRole } from "./room-role";
+import { RoomStats } from "./room-stats";
+import { PRIMARY_UNAVAILABLE_REASON, ShardRoom } from "./shard-room";
+import { ShardedPrimary } from "./sharded-primary";
+import { shardObjectName, type SequenceItem } from "./shard-protocol";
+import { SingleRoom } from "./single-room";
+import { closeQuietly } from "./socket-io";
+import { readSocketState, type SocketState } from "./socket-state";
+import { TokenExpiry } from "./token-expiry";
+import { TopicSnapshots } from "./topic-snapshots";
+import { UsedTickets } from "./used-tickets";
+
+/** Why a room refuses an upgrade (capacity 1013, used ticket 4001, primary unreachable 1013). */
+export interface Refusal {
+  code: number;
+  reason: string;
+}
+
+export class RoomCore {
+  readonly config: Config;
+  history!: History;
+  snapshots!: TopicSnapshots;
+  stats!: RoomStats;
+  tickets!: UsedTickets;
+  private publishIds!: PublishIds;
+  readonly expiry: TokenExpiry;
+  readonly delivery: Delivery;
+  readonly sockets: LocalSockets;
+  readonly presence: LocalPresence;
+  readonly pipeline: Pipeline;
+  readonly inbound: Inbound;
+  roomName = "";
+  policy: RoomPolicy = DEFAULT_POLICY;
+  /** Set when this object is one shard of a sharded room (the Worker said so at connect). */
+  private shardIndex: number | undefined;
+  /** A single room until the object learns its name and policy. */
+  role: RoomRole = new SingleRoom(this);
+  /** The History's view of the limits: the room's policy may override the global ones. */
+  private readonly historyLimits: { historyMaxMessages: number; historyMaxAgeSeconds: number };
+
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Env,
+  ) {
+    this.config = configFrom(env);
+    this.historyLimits = { historyMaxMessages: this.config.limits.historyMaxMessages, historyMaxAgeSeconds: this.config.limits.historyMaxAgeSeconds };
+    this.delivery = new Delivery((ws, state, error) => this.sendFailed(ws, state, error));
+    const core = this;
+    this.sockets = new LocalSockets(ctx, this.delivery, {
+      get stats(): RoomStats {
+        return core.stats;
+      },
+      get gate(): LocalGate | undefined {
+        return core.role.gate;
+      },
+    });
+    this.presence = new LocalPresence(this.sockets);
+    this.openStorage();
+    this.pipeline = new Pipeline({
+      storage: ctx.storage,
+      stores: () => ({ history: this.history, snapshots: this.snapshots, publishIds: this.publishIds }),
+      primaryLink: () => this.role.primaryLink,
+      deliver: (message) => this.role.deliver(message),
+      writeAlong: () => this.stats.flushIfDirty(),
+      room: () => this.roomName,
+    });
+    this.inbound = new Inbound(this.inboundHost());
+    this.expiry = new TokenExpiry(ctx.storage);
+  }
+
+  private openStorage(): void {
+    const sql = this.ctx.storage.sql;
+    this.history = new History(sql, this.historyLimits);
+    this.snapshots = new TopicSnapshots(sql);
+    this.publishIds = new PublishIds(sql);
+    this.stats = new RoomStats(sql, () => this.pipeline.writeSoon());
+    this.tickets = new UsedTickets(sql);
+    const shard = this.history.getMeta("shard");
+    this.shardIndex = shard === undefined ? undefined : Number(shard);
+    const stored = this.history.getMeta("room");
+    if (stored) this.applyPolicy(stored);
+  }
+
+  /** Every call that names the room passes here; the first one (or a new shard index) sets the role. */
+  rememberRoom(name: string, shard?: number): void {
+    if (shard !== undefined && this.shardIndex !== shard) {
+      this.shardIndex = shard;
+      this.history.setMeta("shard", String(shard));
+      this.roomName = "";
+    }
+    if (this.roomName === name) return;
+    this.applyPolicy(name);
+    this.history.setMeta("room", name);
+  }
+
+  /** The first ROOM_POLICIES entry matching the room decides batching, limits, rights and the role. */
+  private applyPolicy(name: string): void {
+    this.roomName = name;
+    this.policy = policyFor(this.config.policies, name);
+    this.historyLimits.historyMaxMessages = this.policy.historyMaxMessages ?? this.config.limits.historyMaxMessages;
+    this.sockets.configureBatching(this.policy);
+    this.presence.configure(this.presenceListMaxMembers);
+    this.role.cancel();
+    if (this.shardIndex !== undefined) this.role = new ShardRoom(this, this.shardIndex);
+    else if (this.policy.shards > 1) this.role = new ShardedPrimary(this, this.policy.shards, this.presenceListMaxMembers);
+    else this.role = new SingleRoom(this);
+  }
+
+  /** The primary of a sharded room, for the shards' calls to it; throws on any other object. */
+  primaryFor(room: string): ShardedPrimary {
+    this.rememberRoom(room);
+    if (!(this.role instanceof ShardedPrimary)) throw new Error("not the primary of a sharded room");
+    return this.role;
+  }
+
+  primaryStub() {
+    return this.env.ROOMS.get(this.env.ROOMS.idFromName(this.roomName));
+  }
+
+  shardStub(index: number) {
+    return this.env.ROOMS.get(this.env.ROOMS.idFromName(shardObjectName(this.roomName, index)));
+  }
+
+  private get presenceListMaxMembers(): number {
+    return this.policy.presenceListMaxMembers ?? DEFAULT_PRESENCE_LIST_MAX_MEMBERS;
+  }
+
+  /** Test-only fault injection (`?fault=`): FAULT_INJECTION=on, and only where anyone may connect anyway. */
+  get faultsAllowed(): boolean {
+    return this.env.FAULT_INJECTION === "on" && this.config.authMode === "open";
+  }
+
+  /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
+  async refusalFor(identity: ConnectionIdentity): Promise<Refusal | undefined> {
+    const roomTotal = this.policy.maxConnections ?? this.config.limits.maxConnectionsPerRoom;
+    if (this.sockets.isFull(this.role.maxConnections(roomTotal))) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (identity.ticketId) {
+      const fresh = await this.role.redeemTicket(identity.ticketId, identity.ticketExpiresAtMs ?? Date.now());
+      if (fresh === undefined) return { code: CloseCode.tryAgainLater, reason: PRIMARY_UNAVAILABLE_REASON };
+      if (!fresh) return { code: CloseCode.unauthorized, reason: "ticket already used" };
+    }
+    return undefined;
+  }
+
+  /** Records a socket's departure once: count, stats, log; then the role (presence `left`, primary). */
+  depart(ws: WebSocket, code: number, reason: string): void {
+    if (!this.sockets.departOnce(ws)) return;
+    const state = readSocketState(ws);
+    this.stats.recordClose({ connectionId: state?.id, code, reason }, Date.now());
+    log("close", { room: this.roomName, connectionId: state?.id, code });
+    this.role.departed(state);
+  }
+
+  /** A publish from the API or a shard counts as one message in. */
+  counted(item: SequenceItem): SequenceItem {
+    this.stats.countIn(utf8ByteLength(item.dataJson));
+    return item;
+  }
+
+  /** Info from this object's own sockets and history (a single room, or one shard). */
+  localInfo(room: string): RoomInfo {
+    const states = this.sockets.states();
+    return {
+      room,
+      epoch: this.history.epoch,
+      seq: this.history.seq,
+      connections: states.length,
+      users: usersOf(states).length,
+      members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf),
+      counters: this.stats.counters,
+      recentCloses: this.stats.recentCloses(),
+    };
+  }
+
+  /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */
+  async wipe(room: string | undefined): Promise<{ epoch: string }> {
+    const role = this.role;
+    role.cancel();
+    await role.closeForDelete();
+    this.sockets.closeAll(CloseCode.goingAway, "room deleted");
+    this.presence.reset(this.presenceListMaxMembers);
+    this.sockets.cancelBatch();
+    await this.ctx.storage.deleteAll();
+    const shard = this.shardIndex;
+    this.roomName = "";
+    this.openStorage();
+    this.pipeline.reset();
+    if (room !== undefined) this.rememberRoom(room, shard);
+    return { epoch: this.history.epoch };
+  }
+
+  private sendFailed(ws: WebSocket, state: SocketState, error: unknown): void {
+    // A socket already closing (its close frame is on the way) is not a failure worth a log line.
+    if (ws.readyState !== READY_STATE_OPEN) return;
+    log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, where: "Delivery.send", reason: "send failed", error });
+    closeQuietly(ws, CloseCode.internalError, "send failed");
+  }
+
+  /** The inbound handler's view of the room: current config, policy and stores; hooks go to the role. */
+  private inboundHost(): InboundHost {
+    const core = this;
+    return {
+      get config(): Config {
+        return core.config;
+      },
+      get policy(): RoomPolicy {
+        return core.policy;
+      },
+      get delivery(): Delivery {
+        return core.delivery;
+      },
+      get stats(): RoomStats {
+        return core.stats;
+      },
+      get pipeline(): Pipeline {
+        return core.pipeline;
+      },
+      relayBinary: (_ws, state, data) => core.role.relayBinary(state, data),
+      direct: (to, from, dataJson) => core.role.direct(to, from, dataJson),
+      sendSnapshots: (ws, state, filters) => core.role.sendSnapshots(ws, state, filters),
+      presenceChanged: (state) => core.role.presenceChanged(state),
+    };
+  }
+}
