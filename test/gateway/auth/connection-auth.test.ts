@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 import { API_KEY, JWT_SECRET, algNoneToken, mintToken, tamperedToken, tokenModeVars } from "../../helpers/tokens";
 
 const ALLOWED_ORIGIN = "https://app.example";
 
 describe("connection tokens", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ ...tokenModeVars, ALLOWED_ORIGINS: ALLOWED_ORIGIN }, { own: true });
   const seen: string[] = [];
   const url = (room: string, query = "") => `${gateway.wsUrl}/rooms/${room}${query}`;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ...tokenModeVars, ALLOWED_ORIGINS: ALLOWED_ORIGIN } });
-  });
-  afterAll(() => gateway?.stop());
 
   async function refusedWith(query: string, what: string) {
     const client = await connect(url("secure", query));

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connectV1, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 import { algNoneToken, mintToken, tamperedToken, tokenModeVars } from "../../helpers/tokens";
 
@@ -15,13 +15,11 @@ const AUTH_CLOSE_CODES = new Set<number>([CloseCode.unauthorized, CloseCode.forb
 const headerText = (maxLength: number) => fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=:;,*! "), maxLength });
 
 describe("handshake fuzz in token mode", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ ...tokenModeVars, CONNECT_RATE_LIMIT: "off" });
   let tokens: string[];
   beforeAll(async () => {
-    gateway = await startGateway({ vars: { ...tokenModeVars, CONNECT_RATE_LIMIT: "off" } });
     tokens = [await tamperedToken(), algNoneToken(), await mintToken({ secret: "other" }), await mintToken({ exp: 1 }), await mintToken({ rooms: ["nope"] })];
   });
-  afterAll(() => gateway?.stop());
 
   it(
     `gives each of ${FUZZ_RUNS} random tokens, headers and subprotocol lists a documented answer and keeps serving good clients`,

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 
 const ALLOWED_ORIGIN = "https://app.example";
 
 describe("Worker handshake", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ALLOWED_ORIGINS: `${ALLOWED_ORIGIN},https://other.example` } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ ALLOWED_ORIGINS: `${ALLOWED_ORIGIN},https://other.example` });
 
   it("answers liveness on /healthz", async () => {
     const response = await fetch(`${gateway.httpUrl}/healthz`);
@@ -95,11 +91,7 @@ describe("Worker handshake", () => {
 });
 
 describe("LOG_LEVEL=error", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { LOG_LEVEL: "error" } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ LOG_LEVEL: "error" }, { own: true });
 
   it("logs no connect or close lines, only errors", async () => {
     const client = await connect(`${gateway.wsUrl}/rooms/quiet`);

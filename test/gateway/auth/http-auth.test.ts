@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { describe, expect, it } from "vitest";
+import { useGateway, type GatewayEndpoint } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 import { API_KEY, mintToken, tokenModeVars } from "../../helpers/tokens";
 
@@ -21,18 +21,14 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/publish", body: '{"messages":[{"room":"api-a","data":1}]}', ok: 200 },
 ];
 
-function call(gateway: Gateway, route: Route, authorization?: string) {
+function call(gateway: GatewayEndpoint, route: Route, authorization?: string) {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (authorization) headers.Authorization = authorization;
   return fetch(`${gateway.httpUrl}${route.path}`, { method: route.method, headers, body: route.body });
 }
 
 describe("HTTP API auth", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: tokenModeVars });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway(tokenModeVars);
 
   for (const route of ROUTES) {
     it(`${route.method} ${route.path}: 401 without or with bad credentials, 403 without admin, ${route.ok} with the key or an admin token`, async () => {
@@ -54,11 +50,7 @@ describe("HTTP API auth", () => {
 });
 
 describe("upgrade flood control", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: tokenModeVars });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway(tokenModeVars, { own: true });
 
   it("answers 429 before upgrading once one address opens too many connections", async () => {
     const statuses = new Map<string, number>();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, expectClose } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS } from "../../helpers/http-api";
 import { openSockjs } from "../../helpers/sockjs-client";
 import { openSse } from "../../helpers/sse-client";
@@ -20,17 +20,15 @@ function apiRoutes(room: string) {
 }
 
 describe("an admin token's rooms limit every route that names a room", () => {
-  let gateway: Gateway;
+  const gateway = useGateway(tokenModeVars);
   let teamA: string;
   const asKey = { ...JSON_HEADERS, Authorization: `Bearer ${API_KEY}` };
   const asTeamA = () => ({ ...JSON_HEADERS, Authorization: `Bearer ${teamA}` });
   const historyOf = async (room: string) => ((await (await fetch(`${gateway.httpUrl}/rooms/${room}/messages`, { headers: asKey })).json()) as { messages: Array<{ data: unknown }> }).messages;
 
   beforeAll(async () => {
-    gateway = await startGateway({ vars: tokenModeVars });
     teamA = await mintToken({ sub: "team-a-backend", can: ["admin"], rooms: ["team-a-*"] });
   });
-  afterAll(() => gateway?.stop());
 
   it("POST /publish: an entry outside the token's rooms is forbidden and not published; the others are", async () => {
     const response = await fetch(`${gateway.httpUrl}/publish`, {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../helpers/browser";
-import { PROJECT_ROOT, startGateway, type Gateway } from "../../helpers/gateway";
+import { PROJECT_ROOT } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish } from "../../helpers/sdk";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -17,7 +18,7 @@ const PAGE_WAIT_MS = 10_000;
 const ARTIFACTS_DIR = join(PROJECT_ROOT, "test-results");
 
 describe("web console in Chromium", () => {
-  let gateway: Gateway;
+  const gateway = useGateway();
   let browser: Browser;
   const problems: string[] = [];
 
@@ -33,12 +34,10 @@ describe("web console in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    gateway = await startGateway();
     ({ browser } = await launchBrowser());
   });
   afterAll(async () => {
     await browser?.close();
-    await gateway?.stop();
   });
 
   it("shows a message published over HTTP in the live log, with presence and room info", async () => {

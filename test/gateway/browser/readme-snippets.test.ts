@@ -9,26 +9,20 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type LaunchedBrowser } from "../../helpers/browser";
 import { connect, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { pointedAt, readmeCodeBlock, runNodeSnippet, type SnippetRun } from "../../helpers/readme-snippets";
 import { httpPublish } from "../../helpers/sdk";
 
 const BROWSER_WAIT_MS = 10_000;
 
 describe("README client examples, run as written", () => {
-  let gateway: Gateway;
+  const gateway = useGateway();
   const running: SnippetRun[] = [];
   const peers: TestClient[] = [];
 
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
   afterEach(async () => {
     for (const snippet of running.splice(0)) await snippet.stop();
     for (const peer of peers.splice(0)) peer.close();
-  });
-  afterAll(async () => {
-    await gateway?.stop();
   });
 
   function run(name: string, marker: string): SnippetRun {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { CloseCode } from "../../../src/shared/close-codes";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { record, waitForState } from "../../helpers/sdk";
 import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
 import { mintToken, tokenModeVars } from "../../helpers/tokens";
@@ -19,19 +19,17 @@ const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200 };
 const NO_RETRY_GRACE_MS = 500;
 
 describe("RoomClient with connection tokens (AUTH_MODE=token)", () => {
-  let gateway: Gateway;
+  const gateway = useGateway(tokenModeVars);
   let proxy: TcpProxy;
   const clients: RoomClient[] = [];
   const track = (client: RoomClient) => (clients.push(client), client);
 
   beforeAll(async () => {
-    gateway = await startGateway({ vars: tokenModeVars });
     proxy = await startTcpProxy(gateway.port);
   });
   afterAll(async () => {
     for (const client of clients) client.close();
     await proxy?.close();
-    await gateway?.stop();
   });
 
   it("makes exactly one connection attempt with a bad token string and reports 4001", async () => {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
 import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
 
@@ -29,19 +29,17 @@ const TEST_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("RoomClient under network faults (chaos)", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000, HISTORY_MAX_MESSAGES: MESSAGE_COUNT * 2 });
   let proxy: TcpProxy;
   let client: RoomClient | undefined;
 
   beforeAll(async () => {
     // History must hold the whole run so every resume falls inside its window.
-    gateway = await startGateway({ vars: { RATE_LIMIT_MESSAGES_PER_SECOND: 100_000, HISTORY_MAX_MESSAGES: MESSAGE_COUNT * 2 } });
     proxy = await startTcpProxy(gateway.port);
   });
   afterAll(async () => {
     client?.close();
     await proxy?.close();
-    await gateway?.stop();
   });
 
   it(

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { CloseCode } from "../../../src/shared/close-codes";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
 import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
 
@@ -17,7 +17,7 @@ const LONG_BACKOFF_FLOOR_MS = 3_000;
 const DELIVERY_COUNT = 20;
 
 describe("RoomClient lifecycle", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ MAX_CONNECTIONS_PER_ROOM: MAX_CONNECTIONS });
   let proxy: TcpProxy;
   const clients: RoomClient[] = [];
   const client = (options: Partial<ConstructorParameters<typeof RoomClient>[0]> & { room: string }) => {
@@ -27,13 +27,11 @@ describe("RoomClient lifecycle", () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway({ vars: { MAX_CONNECTIONS_PER_ROOM: MAX_CONNECTIONS } });
     proxy = await startTcpProxy(gateway.port);
   });
   afterAll(async () => {
     for (const created of clients) created.close();
     await proxy?.close();
-    await gateway?.stop();
   });
 
   it("emits connecting, then open with the connection id, then closed with 1000 on close()", async () => {

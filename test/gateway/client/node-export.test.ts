@@ -5,8 +5,9 @@
  * message from the real gateway.
  */
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, startGateway, type Gateway } from "../../helpers/gateway";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish, waitUntil } from "../../helpers/sdk";
 
 const ROOM = "node-export";
@@ -21,11 +22,7 @@ client.on("message", (message) => { console.log("message", JSON.stringify(messag
 `;
 
 describe("roomcast/client in plain Node", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway();
 
   it("imports the built package export by name, connects with the global WebSocket and receives a message", async () => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", APP], {

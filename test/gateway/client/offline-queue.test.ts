@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomClient, type RoomClientError } from "../../../src/client";
 import { withTimeout } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { record, waitForState, waitUntil } from "../../helpers/sdk";
 import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
 
@@ -19,7 +19,7 @@ const ACK_WAIT_MS = 10_000;
 const DUPLICATE_GRACE_MS = 500;
 
 describe("RoomClient offline queue", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
   let proxy: TcpProxy;
   const clients: RoomClient[] = [];
   const client = (room: string, url: string, extra: Partial<ConstructorParameters<typeof RoomClient>[0]> = {}) => {
@@ -29,13 +29,11 @@ describe("RoomClient offline queue", () => {
   };
 
   beforeAll(async () => {
-    gateway = await startGateway({ vars: { RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
     proxy = await startTcpProxy(gateway.port);
   });
   afterAll(async () => {
     for (const created of clients) created.close();
     await proxy?.close();
-    await gateway?.stop();
   });
 
   it(`sends ${OFFLINE_PUBLISHES} publishes made while offline after the reconnect: ${OFFLINE_PUBLISHES} acks, each delivered once`, async () => {

@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RoomClient, type Member } from "../../../src/client";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
 import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
 
 const FAST = { reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, heartbeatIntervalMs: 500, heartbeatTimeoutMs: 1_000 };
 
 describe("RoomClient presence, direct and topics", () => {
-  let gateway: Gateway;
+  const gateway = useGateway();
   let proxy: TcpProxy;
   const clients: RoomClient[] = [];
   const client = (room: string, url = gateway.wsUrl, topics?: string[]) => {
@@ -24,19 +24,17 @@ describe("RoomClient presence, direct and topics", () => {
   const stateOf = (members: Member[], connectionId: string | undefined) => members.find((member) => member.connectionId === connectionId)?.state;
 
   beforeAll(async () => {
-    gateway = await startGateway();
     proxy = await startTcpProxy(gateway.port);
   });
   afterAll(async () => {
     for (const created of clients) created.close();
     await proxy?.close();
-    await gateway?.stop();
   });
 
   it("tracks members' presence state and restores its own after a reconnect", async () => {
-    const watcher = client("presence");
+    const watcher = client("sdk-presence");
     await waitForState(record(watcher), "open", "watcher open");
-    const player = client("presence", proxy.wsUrl);
+    const player = client("sdk-presence", proxy.wsUrl);
     const playerSeen = record(player);
     await waitForState(playerSeen, "open", "player open");
     player.setPresence({ ready: true });
@@ -52,7 +50,7 @@ describe("RoomClient presence, direct and topics", () => {
   });
 
   it("delivers a direct message to its target only", async () => {
-    const [sender, target, bystander] = [client("direct"), client("direct"), client("direct")];
+    const [sender, target, bystander] = [client("sdk-direct"), client("sdk-direct"), client("sdk-direct")];
     const targetSeen: unknown[] = [];
     const bystanderSeen: unknown[] = [];
     target.on("direct", (message) => targetSeen.push(message));
@@ -65,18 +63,18 @@ describe("RoomClient presence, direct and topics", () => {
   });
 
   it("gets the latest message of a topic as a snapshot on subscribe, then live ones", async () => {
-    await httpPublish(gateway.httpUrl, "topics", { px: 1 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "topics", { px: 2 }, "AAPL");
-    const quotes = client("topics", gateway.wsUrl, ["MSFT"]);
+    await httpPublish(gateway.httpUrl, "sdk-topics", { px: 1 }, "AAPL");
+    await httpPublish(gateway.httpUrl, "sdk-topics", { px: 2 }, "AAPL");
+    const quotes = client("sdk-topics", gateway.wsUrl, ["MSFT"]);
     const seen = record(quotes);
     await waitForState(seen, "open", "subscriber open");
     quotes.subscribe(["AAPL"]);
     await waitUntil(() => seen.messages.length === 1, "the AAPL snapshot");
     expect(seen.messages[0]).toMatchObject({ topic: "AAPL", data: { px: 2 }, snapshot: true });
-    const live = await httpPublish(gateway.httpUrl, "topics", { px: 3 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "topics", { other: true }, "GOOG");
+    const live = await httpPublish(gateway.httpUrl, "sdk-topics", { px: 3 }, "AAPL");
+    await httpPublish(gateway.httpUrl, "sdk-topics", { other: true }, "GOOG");
     // A subscribed topic published last: once it is here, GOOG (in between) would have been too.
-    await httpPublish(gateway.httpUrl, "topics", { fence: true }, "MSFT");
+    await httpPublish(gateway.httpUrl, "sdk-topics", { fence: true }, "MSFT");
     await waitUntil(() => seen.messages.length >= 3, "the live AAPL and MSFT messages");
     expect(seen.messages.map((m) => m.topic)).toEqual(["AAPL", "AAPL", "MSFT"]);
     expect(seen.messages[1]).toMatchObject({ seq: live, data: { px: 3 } });

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS } from "../../helpers/http-api";
 
-
 describe("HTTP admin API", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway();
 
   it("publishes a batch with one result per message, in order", async () => {
     const client = await connect(`${gateway.wsUrl}/rooms/batch-a`);

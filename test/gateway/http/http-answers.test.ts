@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS } from "../../helpers/http-api";
 import { JWT_SECRET, mintToken } from "../../helpers/tokens";
 
 /** Token mode with a JWT_SECRET but no API_KEY: the HTTP API takes admin tokens only. */
 describe("HTTP answers (token mode, no API key configured)", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ AUTH_MODE: "token", JWT_SECRET });
   let admin: string;
   beforeAll(async () => {
-    gateway = await startGateway({ vars: { AUTH_MODE: "token", JWT_SECRET } });
     admin = await mintToken({ can: ["admin"], rooms: ["*"] });
   });
-  afterAll(() => gateway?.stop());
 
   const wrongMethods: Array<[string, string, string]> = [
     ["PUT", "/rooms/answers/messages", "GET, HEAD, POST"],

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway, type GatewayEndpoint } from "../../helpers/use-gateway";
 
 const API_KEY = "test-api-key-7f3a";
 
-function post(gateway: Gateway, room: string, body: string, headers: Record<string, string> = {}) {
+function post(gateway: GatewayEndpoint, room: string, body: string, headers: Record<string, string> = {}) {
   return fetch(`${gateway.httpUrl}/rooms/${room}/messages`, { method: "POST", body, headers: { "Content-Type": "application/json", ...headers } });
 }
 
 describe("HTTP publish (open mode)", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway();
 
   it("answers 202 with increasing seqs", async () => {
     const first = await post(gateway, "pub-seq", JSON.stringify({ data: "a" }));
@@ -95,11 +91,7 @@ describe("HTTP publish (open mode)", () => {
 });
 
 describe("HTTP publish (token mode)", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { AUTH_MODE: "token", API_KEY } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ AUTH_MODE: "token", API_KEY });
 
   it("needs Authorization: Bearer <API_KEY>", async () => {
     expect((await post(gateway, "secure", '{"data":1}')).status).toBe(401);

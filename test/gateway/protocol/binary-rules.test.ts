@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, settle, waitForFrame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { mintToken, tokenModeVars } from "../../helpers/tokens";
 
 const SHARDS = 4;
@@ -10,23 +10,19 @@ const binaryOf = (client: TestClient) => client.received.filter((r) => r.isBinar
 
 /** Issue 10 item 3: binary frames obey the same publish rights as text, and reach every shard. */
 describe("binary frames follow the publish rules", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({
+    ...tokenModeVars,
+    ROOM_POLICIES: JSON.stringify([
+      { match: "feed-*", clientPublish: false },
+      { match: "wide-*", shards: SHARDS },
+    ]),
+  });
   let everything: string;
   let subscribeOnly: string;
   beforeAll(async () => {
-    gateway = await startGateway({
-      vars: {
-        ...tokenModeVars,
-        ROOM_POLICIES: JSON.stringify([
-          { match: "feed-*", clientPublish: false },
-          { match: "wide-*", shards: SHARDS },
-        ]),
-      },
-    });
     everything = await mintToken({ sub: "writer" });
     subscribeOnly = await mintToken({ sub: "reader", can: ["subscribe"] });
   });
-  afterAll(() => gateway?.stop());
 
   const url = (room: string, token: string) => `${gateway.wsUrl}/rooms/${room}?token=${token}`;
 

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connectV1 } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { closeFrame, rawUpgrade } from "../../helpers/raw-socket";
 
 /** Issue 10 items 6 and 7 (first half): close frames with an over-long reason, and a sharded room's primary failing. */
 describe("protocol errors and an unavailable primary", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { FAULT_INJECTION: "on", ROOM_POLICIES: JSON.stringify([{ match: "wide-*", shards: 2 }]) } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ FAULT_INJECTION: "on", ROOM_POLICIES: JSON.stringify([{ match: "wide-*", shards: 2 }]) });
 
   for (const [mode, headers] of [["raw", {}], ["v1", { "Sec-WebSocket-Protocol": "roomcast.v1" }]] as const) {
     it(`answers a close frame whose reason is 124 bytes with 1002 (${mode}, Autobahn 7.3.6)`, async () => {

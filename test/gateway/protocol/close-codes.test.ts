@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, expectClose, settle, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { closeFrame, rawUpgrade } from "../../helpers/raw-socket";
 
 const RATE_PER_SECOND = 5;
 const MAX_CONNECTIONS = 3;
 
 describe("room close codes", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({
-      vars: { RATE_LIMIT_MESSAGES_PER_SECOND: RATE_PER_SECOND, MAX_CONNECTIONS_PER_ROOM: MAX_CONNECTIONS, FAULT_INJECTION: "on" },
-    });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: RATE_PER_SECOND, MAX_CONNECTIONS_PER_ROOM: MAX_CONNECTIONS, FAULT_INJECTION: "on" });
 
   it("answers a client's 1000 with 1000 and the same reason", async () => {
     const client = await connect(`${gateway.wsUrl}/rooms/close-normal`);

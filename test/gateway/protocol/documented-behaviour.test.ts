@@ -5,10 +5,10 @@
  * deviations on close frames (§1) that the docs list. If the runtime or the room changes, this
  * fails and the docs must change with it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, settle } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { publishHttp } from "../../helpers/http-api";
 import { clientFrame, rawUpgrade } from "../../helpers/raw-socket";
 
@@ -17,13 +17,7 @@ const OPCODE_CLOSE = 0x8;
 const QUIET_MS = 300;
 
 describe("documented behaviour", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-  });
+  const gateway = useGateway();
 
   it("a raw ?topics= client first gets each matching topic's latest value, unmarked; with ?since= the replay instead", async () => {
     const room = "raw-latest";

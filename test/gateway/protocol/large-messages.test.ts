@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/rpc-budget";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 const MIB = 1024 * 1024;
 /** Autobahn 9.1.6 sends 16 MiB text; the platform's ceiling is 32 MiB. */
@@ -10,11 +10,7 @@ const WAIT_MS = 30_000;
 
 /** Issue 10 item 5: a text the limits allow is relayed and stored, whatever SQLite's row cap. */
 describe("messages up to MAX_MESSAGE_BYTES", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { MAX_MESSAGE_BYTES } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ MAX_MESSAGE_BYTES });
 
   it("relays a 16 MiB raw text, stores it, serves it from history and replays it on resume", { timeout: 90_000 }, async () => {
     const sender = await connect(`${gateway.wsUrl}/rooms/big-text`);

@@ -7,10 +7,10 @@
  * resume. The same on a sharded room (the primary decides on the logical room's size), and
  * through the SDK (`memberCount`, presence event `mode`).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { connect, connectV1, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { record, waitUntil } from "../../helpers/sdk";
 
 const LIST_MAX = 5;
@@ -59,14 +59,10 @@ async function crossTheBoundary(url: string): Promise<void> {
 }
 
 describe("count-only presence above presenceListMaxMembers", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ ROOM_POLICIES: JSON.stringify(POLICIES) });
   const sdkClients: RoomClient[] = [];
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify(POLICIES) } });
-  });
   afterAll(async () => {
     for (const client of sdkClients) client.close();
-    await gateway?.stop();
   });
 
   it("sends diffs up to the list size, counts above it, and the whole list again below the band", async () => {

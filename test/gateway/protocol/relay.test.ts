@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, expectClose, settle } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 const IN_ORDER_COUNT = 1_000;
 
 describe("raw relay end to end (ws clients)", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
   // The default rate limit (50/s, burst 100) would drop a 1,000-message burst by design.
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-  });
-  afterAll(() => gateway?.stop());
 
   it("relays text and binary to the other connections but not back to the sender", async () => {
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => connect(`${gateway.wsUrl}/rooms/relay`)));

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, waitForFrame, type Frame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { publishHttp } from "../../helpers/http-api";
 
 const BOUNDARY_MESSAGES = 1_000;
 
-
 const seqsOf = (frames: Frame[]) => frames.filter((f) => f.type === "message").map((f) => f.seq as number);
 
 describe("resume", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { HISTORY_MAX_MESSAGES: 50, RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ HISTORY_MAX_MESSAGES: 50, RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
 
   it("replays every missed message in order before live ones and says recovered", async () => {
     const first = await connectV1(`${gateway.wsUrl}/rooms/resume`);
@@ -59,12 +54,8 @@ describe("resume", () => {
 });
 
 describe("resume at the replay/live boundary", () => {
-  let gateway: Gateway;
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
   // Default history window (1,000) so the resume point stays inside it however fast the publisher is.
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-  });
-  afterAll(() => gateway?.stop());
 
   it(`delivers each seq exactly once, in order, when resuming during a ${BOUNDARY_MESSAGES}-message publish`, async () => {
     const publisher = await connectV1(`${gateway.wsUrl}/rooms/boundary`);

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, settle, waitForFrame, type Frame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { publishHttp } from "../../helpers/http-api";
 import { rawUpgrade } from "../../helpers/raw-socket";
-
 
 const messages = (frames: Frame[]) => frames.filter((f) => f.type === "message");
 
 describe("topics", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway();
 
   it("filters by ?topics= at connect for raw and v1 connections, with * prefixes", async () => {
     const raw = await connect(`${gateway.wsUrl}/rooms/filters?topics=AAPL,fx.*`);
@@ -62,11 +57,7 @@ describe("topics", () => {
 });
 
 describe("presence", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { PRESENCE_STATE_MAX_BYTES: 64 } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ PRESENCE_STATE_MAX_BYTES: 64 });
 
   it("announces joined, updated and left in batched presence frames", async () => {
     const watcher = await connectV1(`${gateway.wsUrl}/rooms/lobby?user=watcher`);

@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { decodeClientFrame } from "../../../src/shared/protocol";
 import { connectV1, expectClose, framesOf, waitForFrame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 const FUZZ_RUNS = 200;
 const KNOWN_TYPES = ["publish", "direct", "subscribe", "unsubscribe", "presence", "ping"];
@@ -33,11 +33,7 @@ const frameText = fc.oneof(
 ).filter((text) => text !== "ping");
 
 describe("roomcast.v1 room under random frames", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
 
   it(
     `answers each of ${FUZZ_RUNS} random frames as documented and keeps serving the others`,

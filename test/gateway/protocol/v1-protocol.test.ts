@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { DEFAULT_LIMITS } from "../../../src/shared/limits";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 describe("roomcast.v1 protocol", () => {
-  let gateway: Gateway;
+  const gateway = useGateway();
   const url = (room: string, query = "") => `${gateway.wsUrl}/rooms/${room}${query}`;
-  beforeAll(async () => {
-    gateway = await startGateway();
-  });
-  afterAll(() => gateway?.stop());
 
   it("welcomes with connection id, user id, epoch, seq, members and limits", async () => {
     const first = await connectV1(url("welcome", "?user=ann"));

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect, connectV1, framesOf, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway, type OwnGateway } from "../../helpers/use-gateway";
 
 /** Local workerd hibernates a room after ~10 s without events; wait a little longer. */
 const HIBERNATE_AFTER_MS = 13_000;
 
-function wakesWithSockets(gateway: Gateway, room: string): number {
+function wakesWithSockets(gateway: OwnGateway, room: string): number {
   return gateway
     .output()
     .split("\n")
@@ -13,11 +13,7 @@ function wakesWithSockets(gateway: Gateway, room: string): number {
 }
 
 describe("room after hibernation", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "sleepy-crowd", presenceListMaxMembers: 5 }]) } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ ROOM_POLICIES: JSON.stringify([{ match: "sleepy-crowd", presenceListMaxMembers: 5 }]) }, { own: true });
 
   it(
     "keeps identity, subscriptions, echo and presence state when the object wakes",

@@ -3,7 +3,6 @@ import { connect } from "../../helpers/clients";
 import { startGateway, tempDir } from "../../helpers/gateway";
 import { publishHttp } from "../../helpers/http-api";
 
-
 async function welcome(wsUrl: string): Promise<{ epoch: string; seq: number }> {
   const client = await connect(`${wsUrl}/rooms/durable`, { protocols: "roomcast.v1" });
   const frame = JSON.parse((await client.nextMessage("welcome")).data as string);

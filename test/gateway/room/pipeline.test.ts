@@ -6,9 +6,9 @@
  * and STOMP), batch publishes in one group, HTTP idempotency ids, and resume replaying exactly
  * what live delivery sent.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { connectV1, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS, publishBatch } from "../../helpers/http-api";
 import { httpPublish, waitUntil } from "../../helpers/sdk";
 import { connectStomp, subscribeWithReceipt, type StompTestClient } from "../../helpers/stomp-client";
@@ -18,7 +18,7 @@ const SHARDS = 4;
 const SHARDED_CLIENTS = 8;
 const BURST = 200;
 
-let gateway: Gateway;
+const gateway = useGateway({ ROOM_POLICIES: JSON.stringify([{ match: "shard-*", shards: SHARDS }]), RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
 const sockets: TestClient[] = [];
 const stomps: StompTestClient[] = [];
 
@@ -40,14 +40,9 @@ async function history(room: string): Promise<Frame[]> {
   return (await (await fetch(`${gateway.httpUrl}/rooms/${room}/messages?limit=1000`)).json()).messages;
 }
 
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "shard-*", shards: SHARDS }]), RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-});
-
 afterAll(async () => {
   for (const stomp of stomps) await stomp.client.deactivate({ force: true });
   for (const socket of sockets) socket.close();
-  await gateway?.stop();
 });
 
 describe("reply order", () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame, type Frame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { startGateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS, publishBatch } from "../../helpers/http-api";
 
 const BATCH_MS = 60;
@@ -13,16 +14,10 @@ const POLICIES = [
   { match: "crowd-*", maxConnections: 80 },
 ];
 
-
-
 const batches = (frames: Frame[]) => frames.filter((f) => f.type === "batch");
 
 describe("room policies", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify(POLICIES), RATE_LIMIT_MESSAGES_PER_SECOND: 10_000 } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ ROOM_POLICIES: JSON.stringify(POLICIES), RATE_LIMIT_MESSAGES_PER_SECOND: 10_000 });
 
   it("refuses client publishes with forbidden where clientPublish is false, and drops raw ones", async () => {
     const v1 = await connectV1(`${gateway.wsUrl}/rooms/quotes-eu`);

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectV1, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 const messagesOf = (client: TestClient) => framesOf(client).filter((f) => f.type === "message");
 const ackOf = (client: TestClient, id: string) => waitForFrame(client, (f) => f.type === "ack" && f.id === id, `ack ${id}`);
 
 /** Issue 10 item 1: publish ids are scoped per user, else per connection, never shared by all anonymous clients. */
 describe("publish id scope", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "sharded-*", shards: 2 }]) } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ ROOM_POLICIES: JSON.stringify([{ match: "sharded-*", shards: 2 }]) });
 
   for (const room of ["ids-anon", "sharded-ids-anon"]) {
     it(`keeps two anonymous connections' equal ids apart (${room})`, async () => {

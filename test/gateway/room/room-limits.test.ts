@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_PRESENCE_STATE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION } from "../../../src/shared/socket-budget";
 import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH } from "../../../src/shared/topics";
 import { connectV1, waitForFrame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 
 /** 64 topics of 256 characters: the list that closed with 1011 (subscribe) or HTTP 500 (`?topics=`). */
@@ -16,11 +16,7 @@ async function expectStillServing(client: TestClient, id: string) {
 
 /** Issue 10 item 4: socket state stays within the 16 KiB attachment; over budget is answered, never 1011 / 500. */
 describe("socket state budget", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { PRESENCE_STATE_MAX_BYTES: MAX_PRESENCE_STATE_BYTES } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ PRESENCE_STATE_MAX_BYTES: MAX_PRESENCE_STATE_BYTES });
 
   it("answers a subscribe over the topic budget with bad_request and keeps the connection", async () => {
     const { client } = await connectV1(`${gateway.wsUrl}/rooms/budget-subscribe`);

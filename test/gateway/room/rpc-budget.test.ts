@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/rpc-budget";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 
 const WAIT_MS = 30_000;
 /**
@@ -16,11 +16,7 @@ const worstText = (bytes: number) => "€" + "\u0001".repeat(bytes - 3);
  * and served as a snapshot; HTTP publishes of that size are accepted.
  */
 describe("messages at the RPC bound in a sharded room", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { MAX_MESSAGE_BYTES: MAX_RPC_MESSAGE_BYTES, ROOM_POLICIES: JSON.stringify([{ match: "wide-*", shards: 2 }]) } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ MAX_MESSAGE_BYTES: MAX_RPC_MESSAGE_BYTES, ROOM_POLICIES: JSON.stringify([{ match: "wide-*", shards: 2 }]) });
 
   it("relays and stores a MAX_MESSAGE_BYTES raw text of control characters, and replays two of them on resume", { timeout: 60_000 }, async () => {
     const text = worstText(MAX_RPC_MESSAGE_BYTES);

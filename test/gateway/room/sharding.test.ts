@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS } from "../../helpers/http-api";
 
 const SHARDS = 4;
@@ -12,11 +12,7 @@ const MESSAGES = 200;
 const messagesOf = (client: TestClient) => framesOf(client).filter((f) => f.type === "message");
 
 describe("sharded room", () => {
-  let gateway: Gateway;
-  beforeAll(async () => {
-    gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "big-*", shards: SHARDS }]), RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 } });
-  });
-  afterAll(() => gateway?.stop());
+  const gateway = useGateway({ ROOM_POLICIES: JSON.stringify([{ match: "big-*", shards: SHARDS }]), RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
 
   it("gives every connection on every shard one seq space, in order, from sockets and HTTP alike", async () => {
     const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connectV1(`${gateway.wsUrl}/rooms/big-order?user=u${i}`)));

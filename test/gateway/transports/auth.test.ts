@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, expectClose, withTimeout } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { waitUntil } from "../../helpers/sdk";
 import { openSockjs } from "../../helpers/sockjs-client";
 import { openSse, type SseStream } from "../../helpers/sse-client";
@@ -9,7 +9,7 @@ import { API_KEY, mintToken, tokenModeVars } from "../../helpers/tokens";
 
 const ALLOWED_ORIGIN = "http://app.example";
 
-let gateway: Gateway;
+const gateway = useGateway({ ...tokenModeVars, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
 const streams: SseStream[] = [];
 
 async function sse(room: string, query = "", headers: Record<string, string> = {}): Promise<SseStream> {
@@ -23,13 +23,8 @@ async function ticketFor(room: string): Promise<string> {
   return ((await response.json()) as { ticket: string }).ticket;
 }
 
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { ...tokenModeVars, ALLOWED_ORIGINS: ALLOWED_ORIGIN } });
-});
-
 afterAll(async () => {
   for (const stream of streams) stream.close();
-  await gateway?.stop();
 });
 
 describe("fallback transports in AUTH_MODE=token", () => {

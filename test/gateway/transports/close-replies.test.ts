@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { clientFrame, closeFrame, rawUpgrade } from "../../helpers/raw-socket";
 
 const OPCODE_CLOSE = 0x8;
@@ -11,11 +11,7 @@ const NO_STATUS = 1005;
  * Issue 10 item 6 in the transports: the sockets the Worker itself accepts (STOMP bridge, SockJS
  * websocket) answer a client's close frame by the same rules as the room's (close-reply.ts).
  */
-let gateway: Gateway;
-beforeAll(async () => {
-  gateway = await startGateway();
-});
-afterAll(() => gateway?.stop());
+const gateway = useGateway();
 
 const endpoints = [
   ["STOMP", "/rooms/close-stomp", { "Sec-WebSocket-Protocol": "v12.stomp" }],

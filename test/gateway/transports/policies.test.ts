@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { connect, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish } from "../../helpers/sdk";
 import { openSockjs, type SockjsTestClient } from "../../helpers/sockjs-client";
 import { openSse, type SseStream } from "../../helpers/sse-client";
@@ -15,22 +15,17 @@ const POLICIES = [
 const LINKS_PER_TRANSPORT = 3;
 const MESSAGES = 5;
 
-let gateway: Gateway;
+const gateway = useGateway({ ROOM_POLICIES: JSON.stringify(POLICIES) });
 const streams: SseStream[] = [];
 const stomps: StompTestClient[] = [];
 const sessions: SockjsTestClient[] = [];
 const sockets: TestClient[] = [];
-
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify(POLICIES) } });
-});
 
 afterAll(async () => {
   for (const stream of streams) stream.close();
   for (const stomp of stomps) await stomp.client.deactivate({ force: true });
   for (const session of sessions) session.sock.close();
   for (const socket of sockets) socket.close();
-  await gateway?.stop();
 });
 
 /** Opens SSE, STOMP and SockJS links to `room`, publishes MESSAGES, and checks each got all, in order. */

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, withTimeout, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish } from "../../helpers/sdk";
 import { openSockjs, type SockjsTestClient, type SockjsTransport } from "../../helpers/sockjs-client";
 
 /** Short heartbeats so an idle poll is answered `h` within about a second. */
 const HEARTBEAT_SECONDS = 1;
 
-let gateway: Gateway;
+const gateway = useGateway({ TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS });
 const sessions: SockjsTestClient[] = [];
 const sockets: TestClient[] = [];
 
@@ -25,14 +25,9 @@ async function raw(room: string): Promise<TestClient> {
 
 const post = (path: string, body?: string) => fetch(`${gateway.httpUrl}/sockjs/${path}`, { method: "POST", body });
 
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS } });
-});
-
 afterAll(async () => {
   for (const session of sessions) session.sock.close();
   for (const socket of sockets) socket.close();
-  await gateway?.stop();
 });
 
 describe("SockJS under /sockjs/:room (sockjs-client)", () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { connect, settle } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish } from "../../helpers/sdk";
 import { openSse, type SseStream } from "../../helpers/sse-client";
 
@@ -9,7 +9,7 @@ const HEARTBEAT_SECONDS = 1;
 const HEARTBEAT_WAIT_MS = 5_000;
 const INFO_POLL_MS = 100;
 
-let gateway: Gateway;
+const gateway = useGateway({ TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS });
 const streams: SseStream[] = [];
 
 async function open(room: string, query = "", headers: Record<string, string> = {}): Promise<SseStream> {
@@ -20,13 +20,8 @@ async function open(room: string, query = "", headers: Record<string, string> = 
 
 const payload = (stream: SseStream) => stream.events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data) as { seq: number; topic?: string; data: unknown; snapshot?: boolean });
 
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS } });
-});
-
 afterAll(async () => {
   for (const stream of streams) stream.close();
-  await gateway?.stop();
 });
 
 describe("SSE GET /rooms/:room/events", () => {

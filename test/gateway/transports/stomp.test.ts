@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, connectV1, expectClose, waitForFrame, withTimeout, type TestClient } from "../../helpers/clients";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { httpPublish, waitUntil } from "../../helpers/sdk";
 import { connectStomp, subscribeWithReceipt, type StompTestClient } from "../../helpers/stomp-client";
 
@@ -9,7 +9,7 @@ const HEARTBEAT_SECONDS = 1;
 const CLIENT_HEARTBEAT_MS = 500;
 const HEARTBEAT_WAIT_MS = 5_000;
 
-let gateway: Gateway;
+const gateway = useGateway({ TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS });
 const stomps: StompTestClient[] = [];
 const sockets: TestClient[] = [];
 
@@ -19,14 +19,9 @@ async function stomp(room: string, options: Parameters<typeof connectStomp>[1] =
   return client;
 }
 
-beforeAll(async () => {
-  gateway = await startGateway({ vars: { TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS } });
-});
-
 afterAll(async () => {
   for (const client of stomps) await client.client.deactivate({ force: true });
   for (const socket of sockets) socket.close();
-  await gateway?.stop();
 });
 
 describe("STOMP over GET /rooms/:room (@stomp/stompjs)", () => {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_TOPIC_CHARS_PER_CONNECTION } from "../../../src/shared/socket-budget";
-import { startGateway, type Gateway } from "../../helpers/gateway";
+import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 
 /**
  * Issue 10 item 4 through the HTTP transports: a `?topics=` list over the socket-state budget is
  * a 400 `bad_request` to the HTTP client, before any stream or session opens.
  */
-let gateway: Gateway;
-beforeAll(async () => {
-  gateway = await startGateway();
-});
-afterAll(() => gateway?.stop());
+const gateway = useGateway();
 
 /** 20 distinct topics of 256 characters: 5,120 characters, over the 4,096 a connection may hold. */
 const overBudget = Array.from({ length: 20 }, (_, i) => String(i).padStart(3, "0") + "t".repeat(253)).join(",");
