@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame } from "../../helpers/clients";
+import { createTicket } from "../../helpers/http-api";
 import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 import { API_KEY, JWT_SECRET, algNoneToken, mintToken, tamperedToken, tokenModeVars } from "../../helpers/tokens";
@@ -124,11 +125,7 @@ describe("connection tokens", () => {
   });
 
   it("redeems a ticket once, and refuses a used or expired one with 4001", async () => {
-    const mint = async (body: object) => {
-      const response = await fetch(`${gateway.httpUrl}/rooms/ticketed/tickets`, { method: "POST", headers: { Authorization: `Bearer ${API_KEY}` }, body: JSON.stringify(body) });
-      expect(response.status).toBe(201);
-      return (await response.json()).ticket as string;
-    };
+    const mint = (claims: object) => createTicket(gateway.httpUrl, "ticketed", API_KEY, claims);
     const ticket = await mint({ sub: "browser-user", can: ["subscribe", "publish"] });
     seen.push(ticket);
     const first = await connectV1(url("ticketed", `?ticket=${ticket}`));

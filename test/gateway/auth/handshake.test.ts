@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connect } from "../../helpers/clients";
+import { connect, settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 
@@ -97,7 +97,7 @@ describe("LOG_LEVEL=error", () => {
     const client = await connect(`${gateway.wsUrl}/rooms/quiet`);
     client.ws.send("hello");
     client.close(1000);
-    await new Promise((r) => setTimeout(r, 300));
+    await settle(300);
     expect(gateway.output()).not.toContain('"event":"connect"');
     expect(gateway.output()).not.toContain('"event":"close"');
   });

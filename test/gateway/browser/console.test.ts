@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../helpers/browser";
 import { PROJECT_ROOT } from "../../helpers/gateway";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish } from "../../helpers/sdk";
+import { publishHttp } from "../../helpers/http-api";
 
 const VIEWPORT = { width: 1280, height: 800 };
 const PAGE_WAIT_MS = 10_000;
@@ -45,7 +45,7 @@ describe("web console in Chromium", () => {
     await page.goto(`${gateway.httpUrl}/?room=browser-console`);
     await page.waitForSelector("#state.open", { timeout: PAGE_WAIT_MS });
 
-    const seq = await httpPublish(gateway.httpUrl, "browser-console", { hello: "from the browser test" }, "greetings");
+    const seq = await publishHttp(gateway.httpUrl, "browser-console", { hello: "from the browser test" }, "greetings");
     const row = page.locator(`#log-body tr[data-seq="${seq}"]`);
     await row.waitFor({ timeout: PAGE_WAIT_MS });
     expect(await row.innerText()).toMatch(/greetings\s+api\s+\{"hello":"from the browser test"\}/);
@@ -66,9 +66,9 @@ describe("web console in Chromium", () => {
     const page = await watchedPage();
     await page.goto(`${gateway.httpUrl}/quotes?room=browser-quotes`);
     await page.waitForSelector("#state.open", { timeout: PAGE_WAIT_MS });
-    await httpPublish(gateway.httpUrl, "browser-quotes", { price: 231.5 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "browser-quotes", { price: 1.0842 }, "fx.EURUSD");
-    await httpPublish(gateway.httpUrl, "browser-quotes", { price: 999 }, "not-subscribed");
+    await publishHttp(gateway.httpUrl, "browser-quotes", { price: 231.5 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "browser-quotes", { price: 1.0842 }, "fx.EURUSD");
+    await publishHttp(gateway.httpUrl, "browser-quotes", { price: 999 }, "not-subscribed");
     await page.locator('tr[data-topic="fx.EURUSD"] td.price', { hasText: "1.0842" }).waitFor({ timeout: PAGE_WAIT_MS });
     expect(await page.locator('tr[data-topic="AAPL"] td.price').innerText()).toBe("231.50");
     expect(await page.locator('tr[data-topic="not-subscribed"]').count()).toBe(0);
@@ -85,7 +85,7 @@ describe("web console in Chromium", () => {
       page.on("pageerror", (error) => npmProblems.push(`page error: ${error.message}`));
       await page.goto(`${gateway.httpUrl}/?room=browser-npm-chromium`);
       await page.waitForSelector("#state.open", { timeout: PAGE_WAIT_MS });
-      const seq = await httpPublish(gateway.httpUrl, "browser-npm-chromium", { from: "npm chromium" }, "greetings");
+      const seq = await publishHttp(gateway.httpUrl, "browser-npm-chromium", { from: "npm chromium" }, "greetings");
       await page.locator(`#log-body tr[data-seq="${seq}"]`).waitFor({ timeout: PAGE_WAIT_MS });
       expect(npmProblems).toEqual([]);
     } finally {

@@ -11,7 +11,7 @@ import { launchBrowser, type LaunchedBrowser } from "../../helpers/browser";
 import { connect, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { pointedAt, readmeCodeBlock, runNodeSnippet, type SnippetRun } from "../../helpers/readme-snippets";
-import { httpPublish } from "../../helpers/sdk";
+import { publishHttp } from "../../helpers/http-api";
 
 const BROWSER_WAIT_MS = 10_000;
 
@@ -47,10 +47,10 @@ describe("README client examples, run as written", () => {
   });
 
   it("client SDK in Node 22: the latest AAPL quote marked as such, then live fx.* quotes", async () => {
-    await httpPublish(gateway.httpUrl, "quotes", { px: 101.5 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "quotes", { px: 101.5 }, "AAPL");
     const snippet = run("sdk-node", 'room: "quotes", topics: ["AAPL", "fx.*"]');
     await snippet.waitForOutput(/^AAPL \{ px: 101\.5 \} \(latest on subscribe\)$/m, "the AAPL snapshot");
-    await httpPublish(gateway.httpUrl, "quotes", { px: 1.0912 }, "fx.eurusd");
+    await publishHttp(gateway.httpUrl, "quotes", { px: 1.0912 }, "fx.eurusd");
     await snippet.waitForOutput(/^fx\.eurusd \{ px: 1\.0912 \} $/m, "the live fx.eurusd quote");
     expect(snippet.stderr()).toBe("");
   });
@@ -59,7 +59,7 @@ describe("README client examples, run as written", () => {
     const peer = await rawPeer("demo");
     const snippet = run("sockjs", 'from "sockjs-client"');
     expect((await peer.nextMessage("the SockJS client's text")).data).toBe("hello from behind a proxy");
-    await httpPublish(gateway.httpUrl, "demo", "hello over xhr-streaming");
+    await publishHttp(gateway.httpUrl, "demo", "hello over xhr-streaming");
     await snippet.waitForOutput(/^hello over xhr-streaming$/m, "a room message over SockJS");
     expect(snippet.stderr()).toBe("");
   });
@@ -67,7 +67,7 @@ describe("README client examples, run as written", () => {
   it("STOMP in Node: the receipt of its SEND, then fx.* messages with seq and destination", async () => {
     const snippet = run("stomp", 'from "@stomp/stompjs"');
     await snippet.waitForOutput(/^published$/m, "the RECEIPT for r1");
-    const seq = await httpPublish(gateway.httpUrl, "quotes", { px: 1.2644 }, "fx.gbpusd");
+    const seq = await publishHttp(gateway.httpUrl, "quotes", { px: 1.2644 }, "fx.gbpusd");
     await snippet.waitForOutput(new RegExp(`^${seq} /topic/fx\\.gbpusd \\{"px":1\\.2644\\}$`, "m"), "the fx.gbpusd MESSAGE");
     expect(snippet.stderr()).toBe("");
   });
@@ -102,7 +102,7 @@ describe("README client examples, run as written", () => {
       // `events` is the snippet's top-level const (a global binding, not a window property). The
       // Worker joins the room before it answers, so once open, a publish arrives live.
       await page.waitForFunction("typeof events !== 'undefined' && events.readyState === EventSource.OPEN", undefined, { timeout: BROWSER_WAIT_MS });
-      const seq = await httpPublish(gateway.httpUrl, "demo", { px: 102.25 }, "AAPL");
+      const seq = await publishHttp(gateway.httpUrl, "demo", { px: 102.25 }, "AAPL");
       const rendered = await page.waitForFunction(
         (expected) => (window as unknown as { rendered: Array<[number, { seq: number; data: unknown }]> }).rendered.find(([s]) => s === expected),
         seq,

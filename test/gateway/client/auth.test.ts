@@ -5,12 +5,13 @@
  * connects, when the fresh token is good. 4003 (token not for this room) stops at once.
  * Connection attempts are counted by a TCP proxy in front of the gateway (AUTH_MODE=token).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { CloseCode } from "../../../src/shared/close-codes";
+import { settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { record, waitForState } from "../../helpers/sdk";
-import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
+import { useSdkClients } from "../../helpers/sdk-clients";
 import { mintToken, tokenModeVars } from "../../helpers/tokens";
 
 const BAD_TOKEN = "not.a-valid.jwt";
@@ -20,25 +21,15 @@ const NO_RETRY_GRACE_MS = 500;
 
 describe("RoomClient with connection tokens (AUTH_MODE=token)", () => {
   const gateway = useGateway(tokenModeVars);
-  let proxy: TcpProxy;
-  const clients: RoomClient[] = [];
-  const track = (client: RoomClient) => (clients.push(client), client);
-
-  beforeAll(async () => {
-    proxy = await startTcpProxy(gateway.port);
-  });
-  afterAll(async () => {
-    for (const client of clients) client.close();
-    await proxy?.close();
-  });
+  const { proxy, track } = useSdkClients(gateway);
 
   it("makes exactly one connection attempt with a bad token string and reports 4001", async () => {
     const acceptedBefore = proxy.accepted;
     const client = new RoomClient({ url: proxy.wsUrl, room: "auth-string", token: BAD_TOKEN, reconnect: FAST_RECONNECT });
-    clients.push(client);
+    track(client);
     const seen = record(client);
     const closed = await waitForState(seen, "closed", "the client gave up with 4001");
-    await new Promise((resolve) => setTimeout(resolve, NO_RETRY_GRACE_MS));
+    await settle(NO_RETRY_GRACE_MS);
     expect(closed.code).toBe(CloseCode.unauthorized);
     expect(proxy.accepted - acceptedBefore).toBe(1);
     expect(seen.states.map((change) => change.state)).toEqual(["connecting", "closed"]);
@@ -56,10 +47,10 @@ describe("RoomClient with connection tokens (AUTH_MODE=token)", () => {
       },
       reconnect: FAST_RECONNECT,
     });
-    clients.push(client);
+    track(client);
     const seen = record(client);
     const closed = await waitForState(seen, "closed", "the client gave up with 4001 after one refresh");
-    await new Promise((resolve) => setTimeout(resolve, NO_RETRY_GRACE_MS));
+    await settle(NO_RETRY_GRACE_MS);
     expect(closed.code).toBe(CloseCode.unauthorized);
     expect(tokenCalls).toBe(2);
     expect(proxy.accepted - acceptedBefore).toBe(2);
@@ -86,7 +77,7 @@ describe("RoomClient with connection tokens (AUTH_MODE=token)", () => {
     const client = track(new RoomClient({ url: proxy.wsUrl, room: "auth-other", token: () => mintToken({ rooms: ["elsewhere"] }), reconnect: FAST_RECONNECT }));
     const seen = record(client);
     const closed = await waitForState(seen, "closed", "the client gave up with 4003");
-    await new Promise((resolve) => setTimeout(resolve, NO_RETRY_GRACE_MS));
+    await settle(NO_RETRY_GRACE_MS);
     expect(closed.code).toBe(CloseCode.forbidden);
     expect(proxy.accepted - acceptedBefore).toBe(1);
   });

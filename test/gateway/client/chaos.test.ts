@@ -5,11 +5,12 @@
  * forwarding without closing), while a backend publishes over HTTP. The app must see each
  * message once, in seq order; the heartbeat watchdog must recover the silent link.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
-import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
+import { record, waitForState, waitUntil } from "../../helpers/sdk";
+import { useSdkClients } from "../../helpers/sdk-clients";
+import { publishHttp } from "../../helpers/http-api";
 
 const MESSAGE_COUNT = 1_000;
 const ROOM = "chaos";
@@ -29,23 +30,15 @@ const TEST_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("RoomClient under network faults (chaos)", () => {
+  // History must hold the whole run so every resume falls inside its window.
   const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000, HISTORY_MAX_MESSAGES: MESSAGE_COUNT * 2 });
-  let proxy: TcpProxy;
+  const { proxy, track } = useSdkClients(gateway);
   let client: RoomClient | undefined;
-
-  beforeAll(async () => {
-    // History must hold the whole run so every resume falls inside its window.
-    proxy = await startTcpProxy(gateway.port);
-  });
-  afterAll(async () => {
-    client?.close();
-    await proxy?.close();
-  });
 
   it(
     `delivers ${MESSAGE_COUNT} HTTP publishes exactly once and in order through cuts and a silent link`,
     async () => {
-      client = new RoomClient({ url: proxy.wsUrl, room: ROOM, ...HEARTBEAT, connectTimeoutMs: 2_000, reconnect: { initialDelayMs: 30, maxDelayMs: 300 } });
+      client = track(new RoomClient({ url: proxy.wsUrl, room: ROOM, ...HEARTBEAT, connectTimeoutMs: 2_000, reconnect: { initialDelayMs: 30, maxDelayMs: 300 } }));
       const seen = record(client);
       await waitForState(seen, "open", "first connection through the proxy");
 
@@ -62,7 +55,7 @@ describe("RoomClient under network faults (chaos)", () => {
       let watchdogRecoveries = 0;
       const publishedSeqs: number[] = [];
       for (let start = 0; start < MESSAGE_COUNT; start += PUBLISH_BURST) {
-        const burst = Array.from({ length: Math.min(PUBLISH_BURST, MESSAGE_COUNT - start) }, (_, k) => httpPublish(gateway.httpUrl, ROOM, start + k));
+        const burst = Array.from({ length: Math.min(PUBLISH_BURST, MESSAGE_COUNT - start) }, (_, k) => publishHttp(gateway.httpUrl, ROOM, start + k));
         publishedSeqs.push(...(await Promise.all(burst)));
         if (start <= SILENCE_AT && SILENCE_AT < start + PUBLISH_BURST) {
           silenced = true;

@@ -3,12 +3,14 @@
  * RoomClient against the real gateway: state events, delivery, publish acks, reconnect after a
  * cut link, and the long backoff after 1013 (room full).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { CloseCode } from "../../../src/shared/close-codes";
+import { settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
-import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
+import { record, waitForState, waitUntil } from "../../helpers/sdk";
+import { useSdkClients } from "../../helpers/sdk-clients";
+import { publishHttp } from "../../helpers/http-api";
 
 /** Two sockets per room, so a third one is refused with 1013. */
 const MAX_CONNECTIONS = 2;
@@ -18,21 +20,11 @@ const DELIVERY_COUNT = 20;
 
 describe("RoomClient lifecycle", () => {
   const gateway = useGateway({ MAX_CONNECTIONS_PER_ROOM: MAX_CONNECTIONS });
-  let proxy: TcpProxy;
-  const clients: RoomClient[] = [];
+  const { proxy, track } = useSdkClients(gateway);
   const client = (options: Partial<ConstructorParameters<typeof RoomClient>[0]> & { room: string }) => {
     const created = new RoomClient({ url: gateway.wsUrl, reconnect: FAST_RECONNECT, ...options });
-    clients.push(created);
-    return created;
+    return track(created);
   };
-
-  beforeAll(async () => {
-    proxy = await startTcpProxy(gateway.port);
-  });
-  afterAll(async () => {
-    for (const created of clients) created.close();
-    await proxy?.close();
-  });
 
   it("emits connecting, then open with the connection id, then closed with 1000 on close()", async () => {
     const sdk = client({ room: "life-states" });
@@ -50,7 +42,7 @@ describe("RoomClient lifecycle", () => {
     const seen = record(sdk);
     await waitForState(seen, "open", "subscriber open");
     const seqs = [];
-    for (let i = 0; i < DELIVERY_COUNT; i++) seqs.push(await httpPublish(gateway.httpUrl, "life-deliver", { i }, i % 2 ? "odd" : undefined));
+    for (let i = 0; i < DELIVERY_COUNT; i++) seqs.push(await publishHttp(gateway.httpUrl, "life-deliver", { i }, i % 2 ? "odd" : undefined));
     await waitUntil(() => seen.messages.length >= seqs.length, `${DELIVERY_COUNT} messages delivered`, undefined, () => `got ${seen.messages.length}`);
     expect(seen.messages.map((m) => m.seq)).toEqual(seqs);
     expect(seen.messages[1]).toMatchObject({ topic: "odd", from: "api", data: { i: 1 } });
@@ -98,7 +90,7 @@ describe("RoomClient lifecycle", () => {
     const closed = await waitForState(seen, "closed", "closed after the kick");
     expect(closed.code).toBe(CloseCode.kicked);
     await expect(sdk.publish("too late")).rejects.toMatchObject({ code: "closed" });
-    await new Promise((resolve) => setTimeout(resolve, FAST_RECONNECT.maxDelayMs * 2));
+    await settle(FAST_RECONNECT.maxDelayMs * 2);
     expect(proxy.accepted).toBe(acceptedBefore);
   });
 
@@ -106,7 +98,7 @@ describe("RoomClient lifecycle", () => {
     const sdk = client({ room: "life-wiped" });
     const seen = record(sdk);
     await waitForState(seen, "open", "connection before the wipe");
-    await httpPublish(gateway.httpUrl, "life-wiped", "old epoch");
+    await publishHttp(gateway.httpUrl, "life-wiped", "old epoch");
     await waitUntil(() => seen.messages.length === 1, "message of the old epoch");
     const oldEpoch = sdk.position?.epoch;
     const before = seen.states.length;
@@ -115,7 +107,7 @@ describe("RoomClient lifecycle", () => {
     await waitForState(seen, "open", "open in the new epoch", before);
     expect(seen.resumes.at(-1)).toMatchObject({ recovered: false, epochChanged: true });
     expect(sdk.position?.epoch).not.toBe(oldEpoch);
-    const seq = await httpPublish(gateway.httpUrl, "life-wiped", "new epoch");
+    const seq = await publishHttp(gateway.httpUrl, "life-wiped", "new epoch");
     await waitUntil(() => seen.messages.length === 2, "first message of the new epoch");
     expect(seen.messages[1]).toMatchObject({ seq, data: "new epoch" });
   });

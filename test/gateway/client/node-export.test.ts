@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../helpers/gateway";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish, waitUntil } from "../../helpers/sdk";
+import { publishHttp } from "../../helpers/http-api";
+import { waitUntil } from "../../helpers/sdk";
 
 const ROOM = "node-export";
 const EXIT_WAIT_MS = 10_000;
@@ -36,7 +37,7 @@ describe("roomcast/client in plain Node", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     try {
       await waitUntil(() => output.includes("state open"), "the Node app connected", undefined, () => output);
-      await httpPublish(gateway.httpUrl, ROOM, { from: "http" });
+      await publishHttp(gateway.httpUrl, ROOM, { from: "http" });
       await waitUntil(() => child.exitCode !== null, "the Node app exited after its first message", EXIT_WAIT_MS, () => output);
     } finally {
       child.kill();

@@ -4,12 +4,12 @@
  * each and delivered once each; an ack lost on the way is never turned into a second message
  * (the SDK resends the same id and the room re-acks it); the queue is bounded.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomClient, type RoomClientError } from "../../../src/client";
-import { withTimeout } from "../../helpers/clients";
+import { withTimeout, settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { record, waitForState, waitUntil } from "../../helpers/sdk";
-import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
+import { useSdkClients } from "../../helpers/sdk-clients";
 
 const OFFLINE_PUBLISHES = 50;
 const QUEUE_BOUND = 5;
@@ -20,21 +20,11 @@ const DUPLICATE_GRACE_MS = 500;
 
 describe("RoomClient offline queue", () => {
   const gateway = useGateway({ RATE_LIMIT_MESSAGES_PER_SECOND: 100_000 });
-  let proxy: TcpProxy;
-  const clients: RoomClient[] = [];
+  const { proxy, track } = useSdkClients(gateway);
   const client = (room: string, url: string, extra: Partial<ConstructorParameters<typeof RoomClient>[0]> = {}) => {
     const created = new RoomClient({ url, room, ...FAST, ...extra });
-    clients.push(created);
-    return created;
+    return track(created);
   };
-
-  beforeAll(async () => {
-    proxy = await startTcpProxy(gateway.port);
-  });
-  afterAll(async () => {
-    for (const created of clients) created.close();
-    await proxy?.close();
-  });
 
   it(`sends ${OFFLINE_PUBLISHES} publishes made while offline after the reconnect: ${OFFLINE_PUBLISHES} acks, each delivered once`, async () => {
     const observer = client("offline", gateway.wsUrl);
@@ -57,7 +47,7 @@ describe("RoomClient offline queue", () => {
     expect(new Set(seqs).size).toBe(OFFLINE_PUBLISHES);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     await waitUntil(() => observed.messages.length >= OFFLINE_PUBLISHES, "observer received every offline publish", undefined, () => `got ${observed.messages.length}`);
-    await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+    await settle(DUPLICATE_GRACE_MS);
     expect(observed.messages.map((m) => m.seq)).toEqual(seqs);
     expect(observed.messages.map((m) => (m.data as { n: number }).n)).toEqual(seqs.map((_, i) => i));
     expect(publisher.queuedMessages).toBe(0);
@@ -78,7 +68,7 @@ describe("RoomClient offline queue", () => {
     await waitUntil(() => observed.messages.length === 1, "the publish reached the room");
     await waitForState(published, "reconnecting", "watchdog noticed the deaf link", before);
     const seq = await withTimeout(ack, ACK_WAIT_MS, "the ack of the resent publish");
-    await new Promise((resolve) => setTimeout(resolve, DUPLICATE_GRACE_MS));
+    await settle(DUPLICATE_GRACE_MS);
     expect(seq).toBe(observed.messages[0]!.seq);
     expect(observed.messages.map((m) => m.data)).toEqual(["once only"]);
   });

@@ -4,32 +4,23 @@
  * joins, state updates and leaves; presence state is restored after a reconnect; direct
  * messages reach only their target; subscribe() brings the latest message of a topic.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomClient, type Member } from "../../../src/client";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish, record, waitForState, waitUntil } from "../../helpers/sdk";
-import { startTcpProxy, type TcpProxy } from "../../helpers/tcp-proxy";
+import { record, waitForState, waitUntil } from "../../helpers/sdk";
+import { useSdkClients } from "../../helpers/sdk-clients";
+import { publishHttp } from "../../helpers/http-api";
 
 const FAST = { reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, heartbeatIntervalMs: 500, heartbeatTimeoutMs: 1_000 };
 
 describe("RoomClient presence, direct and topics", () => {
   const gateway = useGateway();
-  let proxy: TcpProxy;
-  const clients: RoomClient[] = [];
+  const { proxy, track } = useSdkClients(gateway);
   const client = (room: string, url = gateway.wsUrl, topics?: string[]) => {
     const created = new RoomClient({ url, room, topics, ...FAST });
-    clients.push(created);
-    return created;
+    return track(created);
   };
   const stateOf = (members: Member[], connectionId: string | undefined) => members.find((member) => member.connectionId === connectionId)?.state;
-
-  beforeAll(async () => {
-    proxy = await startTcpProxy(gateway.port);
-  });
-  afterAll(async () => {
-    for (const created of clients) created.close();
-    await proxy?.close();
-  });
 
   it("tracks members' presence state and restores its own after a reconnect", async () => {
     const watcher = client("sdk-presence");
@@ -63,18 +54,18 @@ describe("RoomClient presence, direct and topics", () => {
   });
 
   it("gets the latest message of a topic as a snapshot on subscribe, then live ones", async () => {
-    await httpPublish(gateway.httpUrl, "sdk-topics", { px: 1 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "sdk-topics", { px: 2 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "sdk-topics", { px: 1 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "sdk-topics", { px: 2 }, "AAPL");
     const quotes = client("sdk-topics", gateway.wsUrl, ["MSFT"]);
     const seen = record(quotes);
     await waitForState(seen, "open", "subscriber open");
     quotes.subscribe(["AAPL"]);
     await waitUntil(() => seen.messages.length === 1, "the AAPL snapshot");
     expect(seen.messages[0]).toMatchObject({ topic: "AAPL", data: { px: 2 }, snapshot: true });
-    const live = await httpPublish(gateway.httpUrl, "sdk-topics", { px: 3 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "sdk-topics", { other: true }, "GOOG");
+    const live = await publishHttp(gateway.httpUrl, "sdk-topics", { px: 3 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "sdk-topics", { other: true }, "GOOG");
     // A subscribed topic published last: once it is here, GOOG (in between) would have been too.
-    await httpPublish(gateway.httpUrl, "sdk-topics", { fence: true }, "MSFT");
+    await publishHttp(gateway.httpUrl, "sdk-topics", { fence: true }, "MSFT");
     await waitUntil(() => seen.messages.length >= 3, "the live AAPL and MSFT messages");
     expect(seen.messages.map((m) => m.topic)).toEqual(["AAPL", "AAPL", "MSFT"]);
     expect(seen.messages[1]).toMatchObject({ seq: live, data: { px: 3 } });

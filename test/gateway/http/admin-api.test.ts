@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { JSON_HEADERS } from "../../helpers/http-api";
+import { JSON_HEADERS, readHistory, postMessage } from "../../helpers/http-api";
 
 describe("HTTP admin API", () => {
   const gateway = useGateway();
@@ -97,14 +97,14 @@ describe("HTTP admin API", () => {
     a.client.ws.send(JSON.stringify({ type: "ping" }));
     b.ws.send("keep me?");
     await waitForFrame(a.client, (f) => f.type === "message", "message before delete");
-    await fetch(`${gateway.httpUrl}/rooms/doomed/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 1, topic: "t" }) });
+    await postMessage(gateway.httpUrl, "doomed", { data: 1, topic: "t" });
     const response = await fetch(`${gateway.httpUrl}/rooms/doomed`, { method: "DELETE" });
     expect(response.status).toBe(200);
     const { epoch } = await response.json();
     expect((await expectClose(a.client, "a after delete")).code).toBe(CloseCode.goingAway);
     expect((await expectClose(b, "b after delete")).code).toBe(CloseCode.goingAway);
     expect(epoch).not.toBe(a.welcome.epoch);
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/doomed/messages`)).json();
+    const history = await readHistory(gateway.httpUrl, "doomed");
     expect(history).toEqual({ epoch, seq: 0, messages: [] });
     const fresh = await connectV1(`${gateway.wsUrl}/rooms/doomed`);
     expect(fresh.welcome).toMatchObject({ epoch, seq: 0 });

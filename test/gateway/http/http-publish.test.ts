@@ -1,19 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
-import { useGateway, type GatewayEndpoint } from "../../helpers/use-gateway";
+import { useGateway } from "../../helpers/use-gateway";
+import { postMessage, readHistory } from "../../helpers/http-api";
 
 const API_KEY = "test-api-key-7f3a";
-
-function post(gateway: GatewayEndpoint, room: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${gateway.httpUrl}/rooms/${room}/messages`, { method: "POST", body, headers: { "Content-Type": "application/json", ...headers } });
-}
 
 describe("HTTP publish (open mode)", () => {
   const gateway = useGateway();
 
   it("answers 202 with increasing seqs", async () => {
-    const first = await post(gateway, "pub-seq", JSON.stringify({ data: "a" }));
-    const second = await post(gateway, "pub-seq", JSON.stringify({ data: "b" }));
+    const first = await postMessage(gateway.httpUrl, "pub-seq", JSON.stringify({ data: "a" }));
+    const second = await postMessage(gateway.httpUrl, "pub-seq", JSON.stringify({ data: "b" }));
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ seq: 1 });
     expect(await second.json()).toEqual({ seq: 2 });
@@ -21,10 +18,10 @@ describe("HTTP publish (open mode)", () => {
 
   it("delivers string data as-is and anything else as JSON text to raw clients", async () => {
     const client = await connect(`${gateway.wsUrl}/rooms/pub-raw`);
-    await post(gateway, "pub-raw", JSON.stringify({ data: "plain string" }));
-    await post(gateway, "pub-raw", JSON.stringify({ data: { price: 101.5, sym: "AAPL" } }));
-    await post(gateway, "pub-raw", "typed as text", { "Content-Type": "text/plain" });
-    await post(gateway, "pub-raw", JSON.stringify({ data: [1, "two"] }));
+    await postMessage(gateway.httpUrl, "pub-raw", JSON.stringify({ data: "plain string" }));
+    await postMessage(gateway.httpUrl, "pub-raw", JSON.stringify({ data: { price: 101.5, sym: "AAPL" } }));
+    await postMessage(gateway.httpUrl, "pub-raw", "typed as text", { "Content-Type": "text/plain" });
+    await postMessage(gateway.httpUrl, "pub-raw", JSON.stringify({ data: [1, "two"] }));
     await client.waitForCount(4, "four published messages");
     expect(client.texts()).toEqual(["plain string", '{"price":101.5,"sym":"AAPL"}', "typed as text", '[1,"two"]']);
     client.close();
@@ -32,7 +29,7 @@ describe("HTTP publish (open mode)", () => {
 
   it("delivers message frames with seq and from to roomcast.v1 clients", async () => {
     const { client } = await connectV1(`${gateway.wsUrl}/rooms/pub-v1`);
-    const response = await post(gateway, "pub-v1", JSON.stringify({ data: { n: 1 }, topic: "t" }));
+    const response = await postMessage(gateway.httpUrl, "pub-v1", JSON.stringify({ data: { n: 1 }, topic: "t" }));
     const { seq } = await response.json();
     const frame = await waitForFrame(client, (f) => f.type === "message", "message frame");
     expect(frame).toMatchObject({ type: "message", seq, topic: "t", from: "api", data: { n: 1 }, ts: expect.any(Number) });
@@ -48,17 +45,17 @@ describe("HTTP publish (open mode)", () => {
   ];
   for (const [label, body] of badBodies) {
     it(`answers ${label} with 400 and a JSON error, publishing nothing`, async () => {
-      const response = await post(gateway, "pub-bad", body);
+      const response = await postMessage(gateway.httpUrl, "pub-bad", body);
       expect(response.status).toBe(400);
       const error = await response.json();
       expect(error).toMatchObject({ error: { code: "bad_request", message: expect.any(String) } });
-      const history = await (await fetch(`${gateway.httpUrl}/rooms/pub-bad/messages`)).json();
+      const history = await readHistory(gateway.httpUrl, "pub-bad");
       expect(history.seq).toBe(0);
     });
   }
 
   it("answers a body over MAX_MESSAGE_BYTES with 413", async () => {
-    const response = await post(gateway, "pub-big", JSON.stringify({ data: "x".repeat(70_000) }));
+    const response = await postMessage(gateway.httpUrl, "pub-big", JSON.stringify({ data: "x".repeat(70_000) }));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
@@ -82,8 +79,8 @@ describe("HTTP publish (open mode)", () => {
   });
 
   it("serves history oldest first with since and limit", async () => {
-    for (const data of ["h1", "h2", "h3"]) await post(gateway, "pub-history", JSON.stringify({ data }));
-    const page = await (await fetch(`${gateway.httpUrl}/rooms/pub-history/messages?since=1&limit=1`)).json();
+    for (const data of ["h1", "h2", "h3"]) await postMessage(gateway.httpUrl, "pub-history", JSON.stringify({ data }));
+    const page = await readHistory(gateway.httpUrl, "pub-history", "?since=1&limit=1");
     expect(page.messages.map((m: { data: string; seq: number }) => [m.seq, m.data])).toEqual([[2, "h2"]]);
     expect(page.seq).toBe(3);
     expect((await fetch(`${gateway.httpUrl}/rooms/pub-history/messages?since=-1`)).status).toBe(400);
@@ -94,9 +91,9 @@ describe("HTTP publish (token mode)", () => {
   const gateway = useGateway({ AUTH_MODE: "token", API_KEY });
 
   it("needs Authorization: Bearer <API_KEY>", async () => {
-    expect((await post(gateway, "secure", '{"data":1}')).status).toBe(401);
-    expect((await post(gateway, "secure", '{"data":1}', { Authorization: "Bearer wrong" })).status).toBe(401);
-    const ok = await post(gateway, "secure", '{"data":1}', { Authorization: `Bearer ${API_KEY}` });
+    expect((await postMessage(gateway.httpUrl, "secure", '{"data":1}')).status).toBe(401);
+    expect((await postMessage(gateway.httpUrl, "secure", '{"data":1}', { Authorization: "Bearer wrong" })).status).toBe(401);
+    const ok = await postMessage(gateway.httpUrl, "secure", '{"data":1}', { Authorization: `Bearer ${API_KEY}` });
     expect(ok.status).toBe(202);
     const unauthorizedRead = await fetch(`${gateway.httpUrl}/rooms/secure/messages`);
     expect(unauthorizedRead.status).toBe(401);

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, expectClose } from "../../helpers/clients";
-import { PROJECT_ROOT, startGateway, tempDir } from "../../helpers/gateway";
+import { PROJECT_ROOT, refusedStart, startGateway, tempDir } from "../../helpers/gateway";
 import { waitUntil } from "../../helpers/sdk";
 
 const run = promisify(execFile);
@@ -31,13 +31,7 @@ describe("npm start", () => {
   });
 
   it("refuses a bad --var before launching wrangler, naming the setting and the problem", async () => {
-    const failure = await startGateway({ viaNpmStart: true, vars: { RATE_LIMIT_MESSAGES_PER_SECOND: "fast" } }).then(
-      async (gateway) => {
-        await gateway.stop();
-        return "started";
-      },
-      (error: Error) => error.message,
-    );
+    const failure = await refusedStart({ viaNpmStart: true, vars: { RATE_LIMIT_MESSAGES_PER_SECOND: "fast" } });
     expect(failure).toMatch(/exited with 1 before serving/);
     expect(failure).toContain('RATE_LIMIT_MESSAGES_PER_SECOND: must be a whole number from 1 to 1000000, got "fast"');
     expect(failure).not.toMatch(/Ready on|Starting local server/);

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { publishHttp } from "../../helpers/http-api";
+import { publishHttp, readHistory } from "../../helpers/http-api";
 import { clientFrame, rawUpgrade } from "../../helpers/raw-socket";
 
 const OPCODE_CLOSE = 0x8;
@@ -33,7 +33,7 @@ describe("documented behaviour", () => {
     expect(fresh.texts()).toEqual(['{"px":2}', '{"px":3}']);
     fresh.close();
 
-    const history = (await (await fetch(`${gateway.httpUrl}/rooms/${room}/messages`)).json()) as { epoch: string };
+    const history = await readHistory(gateway.httpUrl, room);
     const resumed = await connect(`${gateway.wsUrl}/rooms/${room}?topics=AAPL&since=1&epoch=${history.epoch}`);
     await resumed.waitForCount(2, "the AAPL replay after seq 1");
     await settle(QUIET_MS);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/rpc-budget";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
+import { readHistory, postMessage } from "../../helpers/http-api";
 
 const MIB = 1024 * 1024;
 /** Autobahn 9.1.6 sends 16 MiB text; the platform's ceiling is 32 MiB. */
@@ -61,18 +62,18 @@ describe("messages up to MAX_MESSAGE_BYTES", () => {
     // An HTTP publish always crosses an RPC to the room: at most MAX_RPC_MESSAGE_BYTES (shared/rpc-budget.ts).
     const watcher = await connectV1(`${gateway.wsUrl}/rooms/big-http`);
     const data = "z".repeat(MAX_RPC_MESSAGE_BYTES - 16);
-    const response = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ data }) });
+    const response = await postMessage(gateway.httpUrl, "big-http", { data });
     expect(response.status).toBe(202);
     const frame = await waitForFrame(watcher.client, (f) => f.type === "message", "the HTTP message", WAIT_MS);
     expect(frame.data === data).toBe(true);
-    const body = (await (await fetch(`${gateway.httpUrl}/rooms/big-http/messages`)).json()) as { messages: Array<{ data: string }> };
+    const body = await readHistory(gateway.httpUrl, "big-http");
     expect(body.messages[0]!.data === data).toBe(true);
     // 12 MiB of `-0` is a 36 MiB clone: it used to end in 500. Over the bound it is a clean 413.
     const negativeZeros = `{"data":[-0${",-0".repeat(4 * MIB)}]}`;
-    const tooBig = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "application/json" }, body: negativeZeros });
+    const tooBig = await postMessage(gateway.httpUrl, "big-http", negativeZeros);
     expect(tooBig.status).toBe(413);
     expect(await tooBig.json()).toMatchObject({ error: { code: "payload_too_large" } });
-    const justOver = await fetch(`${gateway.httpUrl}/rooms/big-http/messages`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "z".repeat(MAX_RPC_MESSAGE_BYTES + 1) });
+    const justOver = await postMessage(gateway.httpUrl, "big-http", "z".repeat(MAX_RPC_MESSAGE_BYTES + 1), { "Content-Type": "text/plain" });
     expect(justOver.status).toBe(413);
     watcher.client.close();
   });

@@ -3,6 +3,7 @@ import { CloseCode } from "../../../src/shared/close-codes";
 import { DEFAULT_LIMITS } from "../../../src/shared/limits";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
+import { readHistory } from "../../helpers/http-api";
 
 describe("roomcast.v1 protocol", () => {
   const gateway = useGateway();
@@ -59,7 +60,7 @@ describe("roomcast.v1 protocol", () => {
     v1.client.ws.send(JSON.stringify({ type: "publish", data: "plain" }));
     await raw.waitForCount(2, "two v1 publishes at the raw client");
     expect(raw.texts()).toEqual(['{"n":2}', "plain"]);
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/mixed/messages`)).json();
+    const history = await readHistory(gateway.httpUrl, "mixed");
     expect(history.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3]);
     raw.close();
     v1.client.close();
@@ -75,7 +76,7 @@ describe("roomcast.v1 protocol", () => {
     expect(await waitForFrame(sender.client, (f) => f.type === "ack", "direct ack")).toEqual({ type: "ack", id: "d1" });
     await settle(150);
     expect(framesOf(bystander.client).some((f) => f.type === "direct")).toBe(false);
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/direct/messages`)).json();
+    const history = await readHistory(gateway.httpUrl, "direct");
     expect(history).toMatchObject({ seq: 0, messages: [] });
     for (const { client } of [sender, target, bystander]) client.close();
   });

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RoomClient, type RoomMessage } from "../../../src/client";
 import { connectV1, framesOf, type TestClient } from "../../helpers/clients";
 import { freePort, startGateway, tempDir, type Gateway } from "../../helpers/gateway";
-import { JSON_HEADERS } from "../../helpers/http-api";
+import { JSON_HEADERS, readHistory, postMessage } from "../../helpers/http-api";
 import { record, waitForState, waitUntil, type Recorder } from "../../helpers/sdk";
 
 const ROOM = "crash";
@@ -58,7 +58,7 @@ async function httpPublisher(p: number, url: () => string, answered: Map<string,
     for (;;) {
       if (Date.now() > deadline) throw new Error(`HTTP publisher ${p} never got ${id} answered`);
       try {
-        const response = await fetch(`${url()}/rooms/${ROOM}/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: id, id }) });
+        const response = await postMessage(url(), ROOM, { data: id, id });
         if (response.status === 202) {
           answered.set(id, ((await response.json()) as { seq: number }).seq);
           onAnswer();
@@ -134,7 +134,7 @@ describe("crash in the middle of a burst (SIGKILL workerd, restart with the same
       await httpDone;
 
       // History after the restart: the same epoch (the room's storage survived).
-      const stored = (await (await fetch(`${httpUrl}/rooms/${ROOM}/messages?limit=1000`)).json()) as { epoch: string; messages: Array<{ seq: number; data: string }> };
+      const stored = await readHistory(httpUrl, ROOM, "?limit=1000");
       expect(stored.epoch).toBe(epoch);
       const bySeq = new Map(stored.messages.map((m) => [m.seq, m.data]));
       expect(stored.messages.map((m) => m.seq)).toEqual(Array.from({ length: stored.messages.length }, (_, i) => i + 1));

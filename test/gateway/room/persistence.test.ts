@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connect } from "../../helpers/clients";
 import { startGateway, tempDir } from "../../helpers/gateway";
-import { publishHttp } from "../../helpers/http-api";
+import { publishHttp, readHistory } from "../../helpers/http-api";
 
 async function welcome(wsUrl: string): Promise<{ epoch: string; seq: number }> {
   const client = await connect(`${wsUrl}/rooms/durable`, { protocols: "roomcast.v1" });
@@ -34,7 +34,7 @@ describe("history persistence", () => {
       const after = await welcome(second.wsUrl);
       expect(after).toMatchObject({ epoch: before.epoch, seq: 2 });
       expect(await publishHttp(second.httpUrl, "durable", "three")).toBe(3);
-      const history = await (await fetch(`${second.httpUrl}/rooms/durable/messages`)).json();
+      const history = await readHistory(second.httpUrl, "durable");
       expect(history.epoch).toBe(before.epoch);
       expect(history.messages.map((m: { seq: number; data: string }) => [m.seq, m.data])).toEqual([
         [1, "one"],
@@ -63,7 +63,7 @@ describe("history trimming", () => {
     const gateway = await startGateway({ vars: { HISTORY_MAX_MESSAGES: 3 } });
     try {
       for (const data of ["a", "b", "c", "d", "e"]) await publishHttp(gateway.httpUrl, "durable", data);
-      const history = await (await fetch(`${gateway.httpUrl}/rooms/durable/messages`)).json();
+      const history = await readHistory(gateway.httpUrl, "durable");
       expect(history.seq).toBe(5);
       expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["c", "d", "e"]);
     } finally {
@@ -77,7 +77,7 @@ describe("history trimming", () => {
       await publishHttp(gateway.httpUrl, "durable", "old");
       await new Promise((r) => setTimeout(r, 1_200));
       await publishHttp(gateway.httpUrl, "durable", "new");
-      const history = await (await fetch(`${gateway.httpUrl}/rooms/durable/messages`)).json();
+      const history = await readHistory(gateway.httpUrl, "durable");
       expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["new"]);
     } finally {
       await gateway.stop();
@@ -90,7 +90,7 @@ describe("history trimming", () => {
     try {
       expect(await publishHttp(first.httpUrl, "durable", "soon gone")).toBe(1);
       await new Promise((r) => setTimeout(r, 1_200));
-      const history = await (await fetch(`${first.httpUrl}/rooms/durable/messages`)).json();
+      const history = await readHistory(first.httpUrl, "durable");
       expect(history).toMatchObject({ seq: 1, messages: [] });
     } finally {
       await first.stop();

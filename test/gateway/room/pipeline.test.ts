@@ -9,8 +9,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { connectV1, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { JSON_HEADERS, publishBatch } from "../../helpers/http-api";
-import { httpPublish, waitUntil } from "../../helpers/sdk";
+import { JSON_HEADERS, publishBatch, readHistory, postMessage, publishHttp } from "../../helpers/http-api";
+import { waitUntil } from "../../helpers/sdk";
 import { connectStomp, subscribeWithReceipt, type StompTestClient } from "../../helpers/stomp-client";
 
 const SHARDS = 4;
@@ -31,13 +31,13 @@ async function v1(room: string, query = ""): Promise<{ client: TestClient; welco
 const messagesOf = (client: TestClient) => framesOf(client).filter((f) => f.type === "message");
 const send = (client: TestClient, frame: object) => client.ws.send(JSON.stringify(frame));
 
-async function postMessage(room: string, body: object): Promise<{ status: number; seq?: number }> {
-  const response = await fetch(`${gateway.httpUrl}/rooms/${room}/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) });
+async function publishAnswer(room: string, body: object): Promise<{ status: number; seq?: number }> {
+  const response = await postMessage(gateway.httpUrl, room, body);
   return { status: response.status, ...(await response.json()) };
 }
 
 async function history(room: string): Promise<Frame[]> {
-  return (await (await fetch(`${gateway.httpUrl}/rooms/${room}/messages?limit=1000`)).json()).messages;
+  return (await readHistory(gateway.httpUrl, room, "?limit=1000")).messages;
 }
 
 afterAll(async () => {
@@ -79,8 +79,8 @@ describe("reply order", () => {
   });
 
   it("answers a subscribe's snapshots before the pong that follows it in a sharded room", async () => {
-    await httpPublish(gateway.httpUrl, "shard-snapshots", { px: 101.5 }, "AAPL");
-    await httpPublish(gateway.httpUrl, "shard-snapshots", { px: 1.09 }, "fx.eurusd");
+    await publishHttp(gateway.httpUrl, "shard-snapshots", { px: 101.5 }, "AAPL");
+    await publishHttp(gateway.httpUrl, "shard-snapshots", { px: 1.09 }, "fx.eurusd");
     const clients = await Promise.all(Array.from({ length: SHARDED_CLIENTS }, () => v1("shard-snapshots", "?topics=none")));
     for (const { client } of clients) {
       send(client, { type: "subscribe", topics: ["AAPL", "fx.*"] });
@@ -94,7 +94,7 @@ describe("reply order", () => {
   });
 
   it("gives a STOMP subscriber in a sharded room the destination's snapshot", async () => {
-    const seq = await httpPublish(gateway.httpUrl, "shard-stomp", { px: 101.5 }, "quotes.AAPL");
+    const seq = await publishHttp(gateway.httpUrl, "shard-stomp", { px: 101.5 }, "quotes.AAPL");
     for (let i = 0; i < SHARDED_CLIENTS; i++) {
       const stomp = await connectStomp(`${gateway.wsUrl}/rooms/shard-stomp`);
       stomps.push(stomp);
@@ -134,9 +134,9 @@ describe("batch publish", () => {
 
 describe("HTTP publish ids", () => {
   it("answers a repeated id with the first seq and stores the message once (single and batch)", async () => {
-    const first = await postMessage("ids-http", { data: "first", id: "order-1" });
+    const first = await publishAnswer("ids-http", { data: "first", id: "order-1" });
     expect(first).toEqual({ status: 202, seq: 1 });
-    expect(await postMessage("ids-http", { data: "retry", id: "order-1" })).toEqual({ status: 202, seq: 1 });
+    expect(await publishAnswer("ids-http", { data: "retry", id: "order-1" })).toEqual({ status: 202, seq: 1 });
     const results = await publishBatch(gateway.httpUrl, [
       { room: "ids-http", data: "again", id: "order-1" },
       { room: "ids-http", data: "new", id: "order-2" },
@@ -151,14 +151,14 @@ describe("HTTP publish ids", () => {
     const { client } = await v1("ids-scope");
     send(client, { type: "publish", data: "from the socket", id: "shared" });
     const ack = await waitForFrame(client, (f) => f.type === "ack", "the socket's ack");
-    const http = await postMessage("ids-scope", { data: "from the API", id: "shared" });
+    const http = await publishAnswer("ids-scope", { data: "from the API", id: "shared" });
     expect(http.seq).not.toBe(ack.seq);
     expect((await history("ids-scope")).map((m) => m.data)).toEqual(["from the socket", "from the API"]);
   });
 
   it("answers a bad id with 400 and publishes nothing", async () => {
     for (const id of ["", 7, "x".repeat(129)]) {
-      const response = await fetch(`${gateway.httpUrl}/rooms/ids-bad/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 1, id }) });
+      const response = await postMessage(gateway.httpUrl, "ids-bad", { data: 1, id });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe("bad_request");
     }
@@ -174,7 +174,7 @@ describe("resume", () => {
     publishers.forEach(({ client }, p) => {
       for (let i = 0; i < BURST; i++) send(client, { type: "publish", data: { p, i }, topic: i % 2 ? "odd" : "even" });
     });
-    const http = Promise.all(Array.from({ length: 50 }, (_, i) => httpPublish(gateway.httpUrl, room, { http: i })));
+    const http = Promise.all(Array.from({ length: 50 }, (_, i) => publishHttp(gateway.httpUrl, room, { http: i })));
     const total = 2 * BURST + 50;
     await waitUntil(() => messagesOf(observer).length >= BURST / 2, "some messages live");
     const since = messagesOf(observer).at(-1)!.seq as number;

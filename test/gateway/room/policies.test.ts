@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, settle, waitForFrame, type Frame } from "../../helpers/clients";
-import { startGateway } from "../../helpers/gateway";
+import { refusedStart } from "../../helpers/gateway";
 import { useGateway } from "../../helpers/use-gateway";
-import { JSON_HEADERS, publishBatch } from "../../helpers/http-api";
+import { JSON_HEADERS, publishBatch, readHistory } from "../../helpers/http-api";
 
 const BATCH_MS = 60;
 const POLICIES = [
@@ -26,7 +26,7 @@ describe("room policies", () => {
     expect(await waitForFrame(v1.client, (f) => f.type === "error", "forbidden")).toMatchObject({ code: "forbidden", id: "p1" });
     raw.ws.send("not allowed either");
     await settle(150);
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/quotes-eu/messages`)).json();
+    const history = await readHistory(gateway.httpUrl, "quotes-eu");
     expect(history.seq).toBe(0);
     expect(raw.ws.readyState).toBe(raw.ws.OPEN);
     v1.client.close();
@@ -117,7 +117,7 @@ describe("room policies", () => {
     const c = await connect(`${gateway.wsUrl}/rooms/small-1`);
     expect((await expectClose(c, "third connection in a room of 2")).code).toBe(CloseCode.tryAgainLater);
     await publishBatch(gateway.httpUrl, ["x", "y", "z"].map((data) => ({ room: "small-1", data })));
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/small-1/messages`)).json();
+    const history = await readHistory(gateway.httpUrl, "small-1");
     expect(history.messages.map((m: Frame) => m.data)).toEqual(["y", "z"]);
     a.close();
     b.close();
@@ -126,13 +126,7 @@ describe("room policies", () => {
 
 describe("invalid room policies", () => {
   it("stop the gateway at start with an error naming the policy field", async () => {
-    const failure = await startGateway({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "a-*", batchMs: -5 }]) } }).then(
-      async (gateway) => {
-        await gateway.stop();
-        return "the gateway started with an invalid ROOM_POLICIES";
-      },
-      (error: Error) => error.message,
-    );
+    const failure = await refusedStart({ vars: { ROOM_POLICIES: JSON.stringify([{ match: "a-*", batchMs: -5 }]) } });
     expect(failure).toMatch(/exited with 1 before serving/);
     expect(failure).toContain("ROOM_POLICIES[0].batchMs");
     expect(failure).not.toMatch(/Ready on/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/rpc-budget";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
+import { readHistory, postMessage } from "../../helpers/http-api";
 
 const WAIT_MS = 30_000;
 /**
@@ -37,7 +38,7 @@ describe("messages at the RPC bound in a sharded room", () => {
     const replayed = await waitForFrame(resumed.client, (f) => f.type === "message" && f.seq === 2, "replay of seq 2", WAIT_MS);
     expect(replayed.data === text.slice(0, -1) + "\u0002").toBe(true);
 
-    const history = (await (await fetch(`${gateway.httpUrl}/rooms/wide-worst/messages`)).json()) as { messages: Array<{ data: string }> };
+    const history = await readHistory(gateway.httpUrl, "wide-worst");
     expect(history.messages[0]!.data === text).toBe(true);
     for (const client of [watcher.client, resumed.client, ...peers]) client.close();
   });
@@ -66,7 +67,7 @@ describe("messages at the RPC bound in a sharded room", () => {
   it("accepts an HTTP text/plain publish of MAX_MESSAGE_BYTES control characters into a sharded room", { timeout: 60_000 }, async () => {
     const text = worstText(MAX_RPC_MESSAGE_BYTES);
     const watcher = await connectV1(`${gateway.wsUrl}/rooms/wide-http`);
-    const response = await fetch(`${gateway.httpUrl}/rooms/wide-http/messages`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: text });
+    const response = await postMessage(gateway.httpUrl, "wide-http", text, { "Content-Type": "text/plain" });
     expect(response.status).toBe(202);
     const frame = await waitForFrame(watcher.client, (f) => f.type === "message", "the HTTP message", WAIT_MS);
     expect(frame.data === text).toBe(true);

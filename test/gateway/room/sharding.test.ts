@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { JSON_HEADERS } from "../../helpers/http-api";
+import { JSON_HEADERS, readHistory, postMessage } from "../../helpers/http-api";
 
 const SHARDS = 4;
 /** With random placement, 12 connections all landing on one of 4 shards has odds 4^-11. */
@@ -26,7 +26,7 @@ describe("sharded room", () => {
     // The publisher gets acks with the seqs of its own messages, never the messages themselves.
     await waitForFrame(publisher.client, () => framesOf(publisher.client).filter((f) => f.type === "ack").length >= MESSAGES / 2, "all acks");
     expect(messagesOf(publisher.client).every((m: Frame) => m.from === "api")).toBe(true);
-    const history = await (await fetch(`${gateway.httpUrl}/rooms/big-order/messages?limit=1000`)).json();
+    const history = await readHistory(gateway.httpUrl, "big-order", "?limit=1000");
     expect(history.messages.map((m: Frame) => m.seq)).toEqual(reference);
     const info = await (await fetch(`${gateway.httpUrl}/rooms/big-order/info`)).json();
     expect(info).toMatchObject({ connections: CLIENTS, users: CLIENTS, seq: MESSAGES });
@@ -52,12 +52,12 @@ describe("sharded room", () => {
 
   it("resumes on any shard from the shared history, with nothing missed or doubled", async () => {
     const first = await connectV1(`${gateway.wsUrl}/rooms/big-resume`);
-    for (let i = 0; i < 5; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: i }) });
+    for (let i = 0; i < 5; i++) await postMessage(gateway.httpUrl, "big-resume", { data: i });
     await waitForFrame(first.client, (f) => f.type === "message" && f.seq === 5, "five live messages");
     first.client.close(1000);
-    for (let i = 5; i < 10; i++) await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: i }) });
+    for (let i = 5; i < 10; i++) await postMessage(gateway.httpUrl, "big-resume", { data: i });
     const resumed = await Promise.all(Array.from({ length: 6 }, () => connectV1(`${gateway.wsUrl}/rooms/big-resume?since=5&epoch=${first.welcome.epoch}`)));
-    await fetch(`${gateway.httpUrl}/rooms/big-resume/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 10 }) });
+    await postMessage(gateway.httpUrl, "big-resume", { data: 10 });
     for (const { client, welcome } of resumed) {
       expect(welcome).toMatchObject({ recovered: true, missed: 5 });
       await waitForFrame(client, (f) => f.type === "message" && f.seq === 11, "live seq 11 after the replay");
@@ -67,7 +67,7 @@ describe("sharded room", () => {
   });
 
   it("routes direct messages and snapshots across shards", async () => {
-    await fetch(`${gateway.httpUrl}/rooms/big-direct/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ data: 42, topic: "AAPL" }) });
+    await postMessage(gateway.httpUrl, "big-direct", { data: 42, topic: "AAPL" });
     const clients = await Promise.all(Array.from({ length: 8 }, () => connectV1(`${gateway.wsUrl}/rooms/big-direct`)));
     const [sender, ...targets] = clients;
     for (const target of targets) sender!.client.ws.send(JSON.stringify({ type: "direct", to: target.welcome.connectionId, data: `hi ${target.welcome.connectionId}` }));

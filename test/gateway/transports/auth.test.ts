@@ -1,31 +1,19 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, expectClose, withTimeout } from "../../helpers/clients";
+import { createTicket } from "../../helpers/http-api";
 import { useGateway } from "../../helpers/use-gateway";
 import { waitUntil } from "../../helpers/sdk";
 import { openSockjs } from "../../helpers/sockjs-client";
-import { openSse, type SseStream } from "../../helpers/sse-client";
+import { useSseStreams } from "../../helpers/sse-client";
 import { connectStomp } from "../../helpers/stomp-client";
 import { API_KEY, mintToken, tokenModeVars } from "../../helpers/tokens";
 
 const ALLOWED_ORIGIN = "http://app.example";
 
 const gateway = useGateway({ ...tokenModeVars, ALLOWED_ORIGINS: ALLOWED_ORIGIN });
-const streams: SseStream[] = [];
+const sse = useSseStreams(gateway);
 
-async function sse(room: string, query = "", headers: Record<string, string> = {}): Promise<SseStream> {
-  const stream = await openSse(`${gateway.httpUrl}/rooms/${room}/events${query}`, headers);
-  streams.push(stream);
-  return stream;
-}
-
-async function ticketFor(room: string): Promise<string> {
-  const response = await fetch(`${gateway.httpUrl}/rooms/${room}/tickets`, { method: "POST", headers: { Authorization: `Bearer ${API_KEY}` }, body: JSON.stringify({ sub: "tess" }) });
-  return ((await response.json()) as { ticket: string }).ticket;
-}
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-});
+const ticketFor = (room: string) => createTicket(gateway.httpUrl, room, API_KEY, { sub: "tess" });
 
 describe("fallback transports in AUTH_MODE=token", () => {
   it("SSE answers 401 without a token and 403 for a token of another room, as JSON", async () => {

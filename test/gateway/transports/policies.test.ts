@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { connect, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish } from "../../helpers/sdk";
 import { openSockjs, type SockjsTestClient } from "../../helpers/sockjs-client";
 import { openSse, type SseStream } from "../../helpers/sse-client";
 import { connectStomp, subscribeWithReceipt, type StompTestClient } from "../../helpers/stomp-client";
+import { publishHttp } from "../../helpers/http-api";
 
 /** Batching rooms send v1 links `batch` frames; sharded rooms spread links over shard objects. */
 const POLICIES = [
@@ -42,7 +42,7 @@ async function everyTransportGetsEverything(room: string): Promise<void> {
   const raw = await connect(`${gateway.wsUrl}/rooms/${room}`);
   sockets.push(raw);
   const seqs: number[] = [];
-  for (let i = 1; i <= MESSAGES; i++) seqs.push(await httpPublish(gateway.httpUrl, room, `m${i}`, "t"));
+  for (let i = 1; i <= MESSAGES; i++) seqs.push(await publishHttp(gateway.httpUrl, room, `m${i}`, "t"));
   const texts = seqs.map((_, i) => `m${i + 1}`);
   for (const stream of streams.slice(-LINKS_PER_TRANSPORT)) {
     await stream.waitUntil(() => stream.events.filter((e) => e.id !== undefined).length >= MESSAGES, "every message on SSE");

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, withTimeout, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish } from "../../helpers/sdk";
 import { openSockjs, type SockjsTestClient, type SockjsTransport } from "../../helpers/sockjs-client";
+import { publishHttp } from "../../helpers/http-api";
 
 /** Short heartbeats so an idle poll is answered `h` within about a second. */
 const HEARTBEAT_SECONDS = 1;
@@ -42,7 +42,7 @@ describe("SockJS under /sockjs/:room (sockjs-client)", () => {
       expect(peer.texts()).toEqual(["from sockjs: 100% ✓"]);
       peer.ws.send("from raw");
       await session.waitForMessage("from raw");
-      await httpPublish(gateway.httpUrl, room, { px: 1 });
+      await publishHttp(gateway.httpUrl, room, { px: 1 });
       await session.waitForMessage('{"px":1}');
     });
   }
@@ -52,7 +52,7 @@ describe("SockJS under /sockjs/:room (sockjs-client)", () => {
     const session = await sockjs("sockjs-seq", "xhr-polling");
     session.sock.send("first");
     await peer.waitForCount(1, "the SockJS text");
-    expect(await httpPublish(gateway.httpUrl, "sockjs-seq", "second")).toBe(2);
+    expect(await publishHttp(gateway.httpUrl, "sockjs-seq", "second")).toBe(2);
   });
 
   it("passes a kick on as a close frame with 4009", async () => {

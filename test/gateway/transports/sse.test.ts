@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect, settle } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish } from "../../helpers/sdk";
-import { openSse, type SseStream } from "../../helpers/sse-client";
+import { useSseStreams, type SseStream } from "../../helpers/sse-client";
+import { publishHttp } from "../../helpers/http-api";
 
 /** Short heartbeats so the idle-stream and cleanup checks take about a second. */
 const HEARTBEAT_SECONDS = 1;
@@ -10,19 +10,9 @@ const HEARTBEAT_WAIT_MS = 5_000;
 const INFO_POLL_MS = 100;
 
 const gateway = useGateway({ TRANSPORT_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS });
-const streams: SseStream[] = [];
-
-async function open(room: string, query = "", headers: Record<string, string> = {}): Promise<SseStream> {
-  const stream = await openSse(`${gateway.httpUrl}/rooms/${room}/events${query}`, headers);
-  streams.push(stream);
-  return stream;
-}
+const open = useSseStreams(gateway);
 
 const payload = (stream: SseStream) => stream.events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data) as { seq: number; topic?: string; data: unknown; snapshot?: boolean });
-
-afterAll(async () => {
-  for (const stream of streams) stream.close();
-});
 
 describe("SSE GET /rooms/:room/events", () => {
   it("streams text/event-stream with a welcome, then each message with id = seq", async () => {
@@ -31,39 +21,39 @@ describe("SSE GET /rooms/:room/events", () => {
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const welcome = JSON.parse((await stream.waitFor((e) => e.event === "welcome", "welcome event")).data);
     expect(welcome).toMatchObject({ room: "sse-live", seq: 0 });
-    const seq = await httpPublish(gateway.httpUrl, "sse-live", { px: 1 }, "AAPL");
+    const seq = await publishHttp(gateway.httpUrl, "sse-live", { px: 1 }, "AAPL");
     const event = await stream.waitFor((e) => e.id === String(seq), `event with id ${seq}`);
     expect(JSON.parse(event.data)).toMatchObject({ seq, topic: "AAPL", from: "api", data: { px: 1 } });
   });
 
   it("resumes from Last-Event-ID with exactly the messages it missed, in seq order", async () => {
-    for (const text of ["one", "two", "three"]) await httpPublish(gateway.httpUrl, "sse-resume", text);
+    for (const text of ["one", "two", "three"]) await publishHttp(gateway.httpUrl, "sse-resume", text);
     const stream = await open("sse-resume", "", { "Last-Event-ID": "1" });
     const welcome = JSON.parse((await stream.waitFor((e) => e.event === "welcome", "welcome event")).data);
     expect(welcome).toMatchObject({ recovered: true, missed: 2 });
     await stream.waitUntil(() => payload(stream).length >= 2, "the two missed messages");
-    const live = await httpPublish(gateway.httpUrl, "sse-resume", "four");
+    const live = await publishHttp(gateway.httpUrl, "sse-resume", "four");
     await stream.waitFor((e) => e.id === String(live), "the live message after the replay");
     expect(stream.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(["2", "3", "4"]);
     expect(payload(stream).map((m) => m.data)).toEqual(["two", "three", "four"]);
   });
 
   it("resumes from ?since= and reports recovered false for another epoch", async () => {
-    await httpPublish(gateway.httpUrl, "sse-epoch", "old");
+    await publishHttp(gateway.httpUrl, "sse-epoch", "old");
     const stream = await open("sse-epoch", "?since=0&epoch=0123456789abcdef");
     const welcome = JSON.parse((await stream.waitFor((e) => e.event === "welcome", "welcome event")).data);
     expect(welcome.recovered).toBe(false);
-    const live = await httpPublish(gateway.httpUrl, "sse-epoch", "new");
+    const live = await publishHttp(gateway.httpUrl, "sse-epoch", "new");
     await stream.waitFor((e) => e.id === String(live), "the live message");
     expect(payload(stream).map((m) => m.data)).toEqual(["new"]);
   });
 
   it("filters with ?topics= and sends the latest of each topic first, as a snapshot without an id", async () => {
-    const snapshotSeq = await httpPublish(gateway.httpUrl, "sse-topics", 1, "fx.eur");
+    const snapshotSeq = await publishHttp(gateway.httpUrl, "sse-topics", 1, "fx.eur");
     const stream = await open("sse-topics", "?topics=fx.*");
     await stream.waitUntil(() => payload(stream).length >= 1, "the snapshot");
-    await httpPublish(gateway.httpUrl, "sse-topics", "skip", "AAPL");
-    const live = await httpPublish(gateway.httpUrl, "sse-topics", 2, "fx.gbp");
+    await publishHttp(gateway.httpUrl, "sse-topics", "skip", "AAPL");
+    const live = await publishHttp(gateway.httpUrl, "sse-topics", 2, "fx.gbp");
     await stream.waitFor((e) => e.id === String(live), "the matching live message");
     expect(payload(stream)).toEqual([expect.objectContaining({ seq: snapshotSeq, snapshot: true }), expect.objectContaining({ seq: live, topic: "fx.gbp" })]);
     expect(stream.events.filter((e) => e.event === "message")[0]!.id).toBeUndefined();

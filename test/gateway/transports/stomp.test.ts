@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_WAIT_MS, connect, connectV1, expectClose, waitForFrame, withTimeout, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { httpPublish, waitUntil } from "../../helpers/sdk";
+import { waitUntil } from "../../helpers/sdk";
 import { connectStomp, subscribeWithReceipt, type StompTestClient } from "../../helpers/stomp-client";
+import { publishHttp } from "../../helpers/http-api";
 
 /** The server's heart-beat offer becomes 1000,1000, so beats show up within a second or two. */
 const HEARTBEAT_SECONDS = 1;
@@ -34,9 +35,9 @@ describe("STOMP over GET /rooms/:room (@stomp/stompjs)", () => {
   it("delivers to a subscriber only its destination, with message-id = seq", async () => {
     const client = await stomp("stomp-topics");
     await subscribeWithReceipt(client, "/topic/quotes.AAPL", "sub-1");
-    await httpPublish(gateway.httpUrl, "stomp-topics", { px: 1 }, "quotes.MSFT");
-    await httpPublish(gateway.httpUrl, "stomp-topics", "untopiced");
-    const seq = await httpPublish(gateway.httpUrl, "stomp-topics", { px: 101.5 }, "quotes.AAPL");
+    await publishHttp(gateway.httpUrl, "stomp-topics", { px: 1 }, "quotes.MSFT");
+    await publishHttp(gateway.httpUrl, "stomp-topics", "untopiced");
+    const seq = await publishHttp(gateway.httpUrl, "stomp-topics", { px: 101.5 }, "quotes.AAPL");
     await client.waitForMessages(1, "the AAPL quote");
     const [message] = client.messages;
     expect(message!.headers).toMatchObject({ "message-id": String(seq), destination: "/topic/quotes.AAPL", "content-type": "application/json" });
