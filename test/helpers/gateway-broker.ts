@@ -49,6 +49,8 @@ async function readJson(request: IncomingMessage): Promise<any> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const entries = new Map<string, Entry>();
+  let starts = 0;
+  let acquisitions = 0;
 
   const stopEntry = async (key: string, entry: Entry) => {
     entries.delete(key);
@@ -62,11 +64,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     let entry = entries.get(key);
     if (!entry) {
       entry = { started: startGateway({ vars }), holders: 0 };
+      starts++;
       entries.set(key, entry);
       // A failed start is not cached: the next file asking for these vars tries again.
       entry.started.catch(() => entries.get(key) === entry && entries.delete(key));
     }
     entry.holders++;
+    acquisitions++;
     clearTimeout(entry.idleTimer);
     try {
       const gateway = await entry.started;
@@ -109,6 +113,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     server.close();
+    // How much sharing the run got: fewer starts than acquisitions means files shared a gateway.
+    if (acquisitions > 0) console.log(`gateway broker: ${starts} shared gateway start(s) for ${acquisitions} useGateway call(s)`);
     await Promise.all([...entries].map(([key, entry]) => stopEntry(key, entry)));
   };
 }
