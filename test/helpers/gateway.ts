@@ -92,6 +92,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   return gateway;
 }
 
+/**
+ * Starts a gateway that must refuse to start (bad vars); resolves with what it printed (the start
+ * error's message). Fails if it started after all.
+ */
+export async function refusedStart(options: GatewayOptions): Promise<string> {
+  const refusal = await startGateway(options).then(
+    async (gateway) => {
+      await gateway.stop();
+      return undefined;
+    },
+    (error: Error) => error.message,
+  );
+  if (refusal === undefined) throw new Error(`the gateway started with ${JSON.stringify(options.vars)}`);
+  return refusal;
+}
+
 async function waitUntilReady(httpUrl: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {

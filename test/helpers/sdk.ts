@@ -1,7 +1,8 @@
 /**
  * @module sdk
  * Helpers for tests of the client SDK against the real gateway: a recorder of everything a
- * RoomClient emits, waits that time out saying what did not happen, and an HTTP publisher.
+ * RoomClient emits, and waits that time out saying what did not happen (HTTP publishing is in
+ * http-api.ts).
  */
 import type { PresenceChange, ResumeOutcome, RoomClient, RoomClientError, RoomMessage, StateChange } from "../../src/client";
 import { DEFAULT_WAIT_MS } from "./clients";
@@ -40,15 +41,4 @@ export async function waitForState(recorder: Recorder, state: StateChange["state
   const find = () => recorder.states.slice(fromIndex).find((change) => change.state === state);
   await waitUntil(() => find() !== undefined, what, timeoutMs, () => `states so far: ${recorder.states.map((s) => s.state + (s.code ? `(${s.code})` : "")).join(" → ")}`);
   return find()!;
-}
-
-/** POST /rooms/:room/messages with a JSON body; resolves with the seq the room gave it. */
-export async function httpPublish(httpUrl: string, room: string, data: unknown, topic?: string, headers: Record<string, string> = {}): Promise<number> {
-  const response = await fetch(`${httpUrl}/rooms/${room}/messages`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(topic === undefined ? { data } : { data, topic }),
-  });
-  if (response.status !== 202) throw new Error(`HTTP publish answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { seq: number }).seq;
 }

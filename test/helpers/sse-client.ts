@@ -2,8 +2,11 @@
  * @module sse-client
  * A Server-Sent Events reader over Node's fetch streaming, for tests: it records every event
  * and comment as it arrives and waits with messages that say what did not happen.
+ * `useSseStreams(gateway)` opens room streams for a file's tests and closes them after.
  */
+import { afterAll } from "vitest";
 import { DEFAULT_WAIT_MS } from "./clients";
+import type { GatewayEndpoint } from "./use-gateway";
 
 export interface SseEvent {
   id?: string;
@@ -95,4 +98,17 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     endedResolve();
   })();
   return stream;
+}
+
+/** Returns `open(room, query, headers)` for `GET /rooms/:room/events`; every stream it opened is closed after the tests. */
+export function useSseStreams(gateway: GatewayEndpoint): (room: string, query?: string, headers?: Record<string, string>) => Promise<SseStream> {
+  const streams: SseStream[] = [];
+  afterAll(() => {
+    for (const stream of streams) stream.close();
+  });
+  return async (room, query = "", headers = {}) => {
+    const stream = await openSse(`${gateway.httpUrl}/rooms/${room}/events${query}`, headers);
+    streams.push(stream);
+    return stream;
+  };
 }
