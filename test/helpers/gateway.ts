@@ -54,7 +54,26 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `roomcast-${prefix}-`));
 }
 
+/** How often a start is retried when a port picked as free was taken meanwhile. */
+const PORT_RACE_ATTEMPTS = 3;
+
+/**
+ * Starts a gateway on free ports. A port found free can be taken by another process (another
+ * test file's gateway) before wrangler binds it; that start fails with "Address already in use"
+ * and is retried on new ports, unless the caller asked for a fixed port.
+ */
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const portRace = error instanceof Error && error.message.includes("Address already in use");
+      if (!portRace || options.port !== undefined || attempt >= PORT_RACE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnce(options: GatewayOptions): Promise<Gateway> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? tempDir("state");
