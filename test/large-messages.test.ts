@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_RPC_MESSAGE_BYTES } from "../src/shared/rpc-budget";
+import { MAX_RPC_MESSAGE_BYTES } from "../src/shared/limits";
 import { connect, connectV1, waitForFrame } from "./helpers/clients";
 import { startGateway, type Gateway } from "./helpers/gateway";
 
