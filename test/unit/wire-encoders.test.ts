@@ -7,12 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Batcher } from "../../src/room/batcher";
-import { Delivery } from "../../src/room/delivery";
-import { encodePresenceDiff as roomPresenceDiff } from "../../src/room/presence";
 import { encodePresenceCounts as roomPresenceCounts, encodePresenceList as roomPresenceList } from "../../src/room/presence-mode";
-import type { SocketState } from "../../src/room/socket-state";
-import { welcomeFrame as roomWelcome } from "../../src/room/welcome";
 import { DEFAULT_LIMITS } from "../../src/shared/limits";
 import {
   decodeServerFrame,
@@ -29,14 +24,35 @@ import {
   type StoredMessage,
 } from "../../src/shared/protocol";
 
-function stateOf(id: string, extra: Partial<SocketState> = {}): SocketState {
+/** The fields of room/socket-state.ts's SocketState these builders read. */
+interface StateLike {
+  v: 1;
+  id: string;
+  mode: "raw" | "v1";
+  echo: boolean;
+  topics: string[];
+  connectedAtMs: number;
+  userId?: string;
+}
+
+function stateOf(id: string, extra: Partial<StateLike> = {}): StateLike {
   return { v: 1, id, mode: "v1", echo: false, topics: [], connectedAtMs: 0, ...extra };
 }
 
+/**
+ * The room's own builders. Loaded by a computed path: their modules reach room/socket-state.ts,
+ * which needs the Workers WebSocket type the test tsconfig (DOM) does not have. Pass 2 deletes them.
+ */
+const roomModule = (name: string): Promise<Record<string, any>> => import(/* @vite-ignore */ `../../src/room/${name}`);
+const { Batcher } = await roomModule("batcher.ts");
+const { Delivery } = await roomModule("delivery.ts");
+const { encodePresenceDiff: roomPresenceDiff } = await roomModule("presence.ts");
+const { welcomeFrame: roomWelcome } = await roomModule("welcome.ts");
+
 /** What a room socket was sent, for the room's own builders that send instead of returning. */
-function recordingSocket(): { ws: WebSocket; sent: unknown[] } {
+function recordingSocket(): { ws: unknown; sent: unknown[] } {
   const sent: unknown[] = [];
-  return { ws: { send: (payload: unknown) => sent.push(payload) } as unknown as WebSocket, sent };
+  return { ws: { send: (payload: unknown) => sent.push(payload) }, sent };
 }
 
 /** The room's batch frame for one v1 socket that sees every message. */
@@ -46,7 +62,7 @@ function roomBatch(messages: StoredMessage[]): string {
   const { ws } = recordingSocket();
   const out = batcher.take([[ws, stateOf("reader")]]);
   batcher.cancel();
-  return out[0]![2];
+  return out[0][2];
 }
 
 function roomDirect(from: string, dataJson: string, ts: number): string {
