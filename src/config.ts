@@ -6,10 +6,8 @@
  */
 import { setLogLevel, type LogLevel } from "./log";
 import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
-import { DEFAULT_LIMITS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
-import { MAX_RPC_MESSAGE_BYTES } from "./shared/rpc-budget";
-import { MAX_PRESENCE_STATE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION, MAX_USER_ID_CHARS } from "./shared/socket-budget";
-import { MAX_TOPICS_PER_CONNECTION } from "./shared/topics";
+import { DEFAULT_LIMITS, MAX_RPC_MESSAGE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION, MAX_TOPICS_PER_CONNECTION, MAX_USER_ID_CHARS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
+import { MAX_PRESENCE_STATE_BYTES } from "./shared/socket-budget";
 
 export type AuthMode = "token" | "open";
 

@@ -12,6 +12,7 @@ import { errorResponse } from "./http-error";
 import { roomOutOfScopeResponse } from "./refusals";
 import { scopeCovers, type RoomScope } from "./room-scope";
 import { verifyToken } from "./token-claims";
+import { ErrorCode } from "../shared/error-codes";
 
 const encoder = new TextEncoder();
 
@@ -35,11 +36,11 @@ export type ApiAuth = { ok: true; caller: ApiCaller } | { ok: false; response: R
 export async function authenticateApi(request: Request, config: Config): Promise<ApiAuth> {
   if (config.authMode === "open") return { ok: true, caller: { kind: "open", scope: "all" } };
   const presented = bearerToken(request);
-  if (!presented) return { ok: false, response: errorResponse(401, "unauthorized", "send Authorization: Bearer <API_KEY or admin token>") };
+  if (!presented) return { ok: false, response: errorResponse(ErrorCode.unauthorized, "send Authorization: Bearer <API_KEY or admin token>") };
   if (config.apiKey && (await constantTimeEqual(presented, config.apiKey))) return { ok: true, caller: { kind: "api_key", scope: "all" } };
   const token = await verifyToken(presented, config.jwtSecret, "token");
-  if (!token.ok) return { ok: false, response: errorResponse(401, "unauthorized", badCredentialsMessage(config)) };
-  if (!token.claims.can.includes(ADMIN_CAPABILITY)) return { ok: false, response: errorResponse(403, "forbidden", "token lacks the admin capability") };
+  if (!token.ok) return { ok: false, response: errorResponse(ErrorCode.unauthorized, badCredentialsMessage(config)) };
+  if (!token.claims.can.includes(ADMIN_CAPABILITY)) return { ok: false, response: errorResponse(ErrorCode.forbidden, "token lacks the admin capability") };
   return { ok: true, caller: { kind: "admin_token", scope: token.claims.rooms } };
 }
 

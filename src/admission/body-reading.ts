@@ -5,18 +5,19 @@
  * xhr_send. Part of admission because the cap is what lets a body in at all; what a body must
  * contain belongs to its route (worker/publish-body.ts, worker/tickets.ts).
  */
-import { MAX_RPC_MESSAGE_BYTES } from "../shared/rpc-budget";
+import { MAX_RPC_MESSAGE_BYTES } from "../shared/limits";
 import { errorResponse } from "./http-error";
+import { ErrorCode } from "../shared/error-codes";
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 function tooLarge(maxBytes: number): BodyResult<never> {
-  return { ok: false, response: errorResponse(413, "payload_too_large", `body is over ${maxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for an HTTP publish)`) };
+  return { ok: false, response: errorResponse(ErrorCode.payloadTooLarge, `body is over ${maxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for an HTTP publish)`) };
 }
 
 /** A 400 `bad_request` with a message saying what the body lacks. */
 export function badBody(message: string): BodyResult<never> {
-  return { ok: false, response: errorResponse(400, "bad_request", message) };
+  return { ok: false, response: errorResponse(ErrorCode.badRequest, message) };
 }
 
 /** Reads the body as text, refusing to buffer more than `maxBytes`. */

@@ -7,9 +7,8 @@
  */
 import type { Config } from "../config";
 import type { ConnectionCapability } from "../shared/capabilities";
-import { CloseCode } from "../shared/close-codes";
+import { Close } from "../shared/closes";
 import { bearerToken } from "./bearer-token";
-import { ROOM_OUT_OF_SCOPE } from "./refusals";
 import { scopeCovers } from "./room-scope";
 import { verifyToken } from "./token-claims";
 
@@ -33,11 +32,11 @@ export async function authenticateConnection(request: Request, url: URL, subprot
   }
   const ticket = url.searchParams.get("ticket");
   const token = subprotocolToken ?? bearerToken(request) ?? url.searchParams.get("token") ?? undefined;
-  if (token === undefined && ticket === null) return { ok: false, code: CloseCode.unauthorized, reason: "token required" };
+  if (token === undefined && ticket === null) return { ok: false, ...Close.tokenRequired };
   const result = token !== undefined ? await verifyToken(token, config.jwtSecret, "token") : await verifyToken(ticket!, config.jwtSecret, "ticket");
-  if (!result.ok) return { ok: false, code: CloseCode.unauthorized, reason: result.reason };
+  if (!result.ok) return { ok: false, ...Close.badToken(result.reason) };
   const { claims } = result;
-  if (!scopeCovers(claims.rooms, room)) return { ok: false, code: CloseCode.forbidden, reason: ROOM_OUT_OF_SCOPE };
+  if (!scopeCovers(claims.rooms, room)) return { ok: false, ...Close.roomOutOfScope };
   return {
     ok: true,
     grant: {

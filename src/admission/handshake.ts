@@ -6,12 +6,12 @@
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX, type WireMode } from "../shared/protocol";
 import { errorResponse } from "./http-error";
+import { MAX_OFFERED_SUBPROTOCOLS } from "../shared/limits";
+import { ErrorCode } from "../shared/error-codes";
 
 /** The key must be base64 of exactly 16 bytes: 22 characters and `==` (RFC 6455 §4.1). */
 const WEBSOCKET_KEY_PATTERN = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
 const SUPPORTED_WEBSOCKET_VERSION = "13";
-/** More offered subprotocols than this is abuse, not a client: answer 400. */
-export const MAX_OFFERED_SUBPROTOCOLS = 32;
 
 function hasToken(header: string | null, token: string): boolean {
   if (!header) return false;
@@ -22,15 +22,15 @@ function hasToken(header: string | null, token: string): boolean {
 export function checkUpgrade(request: Request): Response | null {
   const headers = request.headers;
   if (!hasToken(headers.get("Upgrade"), "websocket") || !hasToken(headers.get("Connection"), "upgrade")) {
-    return errorResponse(426, "upgrade_required", "this endpoint speaks WebSocket: send an Upgrade: websocket request");
+    return errorResponse(ErrorCode.upgradeRequired, "this endpoint speaks WebSocket: send an Upgrade: websocket request");
   }
   if (headers.get("Sec-WebSocket-Version")?.trim() !== SUPPORTED_WEBSOCKET_VERSION) {
-    return errorResponse(426, "unsupported_version", "Sec-WebSocket-Version must be 13", {
+    return errorResponse(ErrorCode.unsupportedVersion, "Sec-WebSocket-Version must be 13", {
       "Sec-WebSocket-Version": SUPPORTED_WEBSOCKET_VERSION,
     });
   }
   if (!WEBSOCKET_KEY_PATTERN.test(headers.get("Sec-WebSocket-Key")?.trim() ?? "")) {
-    return errorResponse(400, "bad_handshake", "Sec-WebSocket-Key must be base64 of 16 bytes");
+    return errorResponse(ErrorCode.badHandshake, "Sec-WebSocket-Key must be base64 of 16 bytes");
   }
   return null;
 }

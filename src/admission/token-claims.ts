@@ -7,13 +7,11 @@
  */
 import { verify } from "hono/jwt";
 import { CONNECTION_CAPABILITIES, isCapability, type Capability } from "../shared/capabilities";
-import { MAX_USER_ID_CHARS } from "../shared/socket-budget";
+import { MAX_TOKEN_LENGTH, MAX_USER_ID_CHARS } from "../shared/limits";
 
 export const JWT_ALGORITHM = "HS256";
 /** Longest user id (`sub`) a token or ticket may carry: what a connection's socket state budgets for it. */
 export const MAX_SUB_LENGTH = MAX_USER_ID_CHARS;
-/** Longest token accepted; longer input is refused before any crypto runs. */
-export const MAX_TOKEN_LENGTH = 8_192;
 
 export interface Claims {
   sub: string;

@@ -3,8 +3,7 @@
  * The SDK's events, their payloads, and a tiny typed emitter. A throwing handler never breaks
  * the client: its error is reported the way the platform reports uncaught errors.
  */
-import type { MessageFields } from "../shared/protocol";
-import type { Member } from "./server-frames";
+import type { Member, MessageFields } from "../shared/protocol";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 

@@ -21,6 +21,6 @@ export type { RoomClientOptions, TokenSource } from "./options";
 export { DEFAULT_OPTIONS } from "./options";
 export type { BackoffOptions } from "./reconnect-policy";
 export { DEFAULT_BACKOFF } from "./reconnect-policy";
-export type { Member } from "./server-frames";
+export type { Member } from "../shared/protocol";
 export type { SocketConstructor, SocketLike } from "./socket";
 export { CloseCode } from "../shared/close-codes";

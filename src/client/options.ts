@@ -6,7 +6,7 @@
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX } from "../shared/protocol";
 import { PUBLISH_SCOPE_PARAM } from "../shared/publish-scope";
 import { isValidRoomName } from "../shared/room-name";
-import { checkTopic } from "./client-frames";
+import { checkTopic } from "./outbound-frames";
 import { newMessageId } from "./ids";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./reconnect-policy";
 import type { SocketConstructor } from "./socket";

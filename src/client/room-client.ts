@@ -7,10 +7,11 @@
  */
 import { CloseCode } from "../shared/close-codes";
 import { DEFAULT_LIMITS, type Limits } from "../shared/limits";
-import { ErrorCode, type ClientFrame } from "../shared/protocol";
+import { ErrorCode } from "../shared/error-codes";
+import { decodeServerFrame, type ClientFrame, type Member, type MessageFrame, type ServerFrame, type WelcomeServerFrame } from "../shared/protocol";
 import { Emitter, RoomClientError, type ConnectionState, type EventName, type Handler, type StateChange } from "./events";
 import { HEARTBEAT_PONG_TEXT } from "./heartbeat";
-import { checkTopic, directFrame, presenceFrame, publishFrame } from "./client-frames";
+import { checkTopic, directFrame, presenceFrame, publishFrame } from "./outbound-frames";
 import { newMessageId } from "./ids";
 import { Link } from "./link";
 import { connectionTarget, resolveOptions, resolveToken, type ResolvedOptions, type RoomClientOptions } from "./options";
@@ -18,8 +19,6 @@ import { Outbox } from "./outbox";
 import { decideReconnect, LOCAL_CLOSE } from "./reconnect-policy";
 import { Roster } from "./roster";
 import { Sequencer } from "./sequencer";
-import type { Member, MessageFrame, ServerFrame, WelcomeServerFrame } from "./server-frames";
-import { decodeServerFrame } from "./server-frames";
 import { platformWebSocket } from "./socket";
 import { cancelTimer, type Timer } from "./timers";
 

@@ -5,7 +5,7 @@
  * updated). Above the room's list size (docs/protocol.md §8): no list, only the counts the room sends.
  */
 import type { PresenceChange, PresenceMode } from "./events";
-import type { Member, PresenceCountsFrame, PresenceDiffFrame } from "./server-frames";
+import type { Member, PresenceCountsFrame, PresenceDiffFrame } from "../shared/protocol";
 
 export class Roster {
   private readonly byConnection = new Map<string, Member>();

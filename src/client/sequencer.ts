@@ -6,7 +6,7 @@
  * epoch (a replay overlapping what already arrived, or a frame from a link being replaced).
  */
 import type { ResumeOutcome } from "./events";
-import type { MessageFrame } from "./server-frames";
+import type { MessageFrame } from "../shared/protocol";
 
 export interface WelcomeFacts {
   epoch: string;

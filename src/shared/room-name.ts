@@ -2,8 +2,7 @@
  * @module room-name
  * Room-name rule (docs/protocol.md §2): 1–128 characters of `[A-Za-z0-9._:-]`.
  */
-
-export const MAX_ROOM_NAME_LENGTH = 128;
+import { MAX_ROOM_NAME_LENGTH } from "./limits";
 
 const ROOM_NAME_PATTERN = new RegExp(`^[A-Za-z0-9._:-]{1,${MAX_ROOM_NAME_LENGTH}}$`);
 

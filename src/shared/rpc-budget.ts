@@ -13,14 +13,12 @@
  * So a message of B bytes needs at most 12·B bytes, and B ≤ 2.5 MiB keeps it within 30 MiB,
  * leaving 2 MiB for the call's other fields (room, topic, ids, framing).
  */
-import type { Limits } from "./limits";
+import { MAX_RPC_MESSAGE_BYTES, type Limits } from "./limits";
 
 /** The JS RPC limit on one call's serialized arguments or result. */
 export const RPC_MAX_BYTES = 32 * 1024 * 1024;
 /** Serialized bytes one message byte can grow to on its way through an RPC (see above). */
 export const RPC_BYTES_PER_MESSAGE_BYTE = 12;
-/** Largest message that provably crosses one RPC: sharded rooms' and HTTP publishes' limit. */
-export const MAX_RPC_MESSAGE_BYTES = 2.5 * 1024 * 1024;
 
 /** The most bytes one HTTP publish (a body, or one `/publish` entry's data) may have: it always crosses an RPC. */
 export function maxHttpPublishBytes(limits: Pick<Limits, "maxMessageBytes">): number {

@@ -18,9 +18,9 @@
  * config validation use the same numbers.
  */
 import { ADMIN_CAPABILITY, CONNECTION_CAPABILITIES } from "./capabilities";
-import { PLATFORM_LIMITS } from "./limits";
+import { MAX_TOPIC_CHARS_PER_CONNECTION, MAX_TOPICS_PER_CONNECTION, MAX_USER_ID_CHARS, PLATFORM_LIMITS } from "./limits";
 import { MAX_PUBLISH_SCOPE_CHARS } from "./publish-scope";
-import { MAX_TOPICS_PER_CONNECTION, parseTopicList } from "./topics";
+import { parseTopicList } from "./topics";
 
 /** The attachment's one key (namespaced so a foreign attachment is never read as ours). */
 export const ATTACHMENT_KEY = "roomcast";
@@ -31,12 +31,8 @@ export const SOCKET_STATE_FIELDS = ["v", "id", "mode", "echo", "topics", "userId
 export const ATTACHMENT_MARGIN_BYTES = 1_024;
 /** What the state may use, worst case. */
 export const ATTACHMENT_BUDGET_BYTES = PLATFORM_LIMITS.maxAttachmentBytes - ATTACHMENT_MARGIN_BYTES;
-/** Longest user id a connection may carry (token `sub`, or `?user=` in open mode). */
-export const MAX_USER_ID_CHARS = 256;
 /** Longest connection id (room/connection-id.ts makes 16 characters). */
 export const MAX_CONNECTION_ID_CHARS = 32;
-/** Total characters over all of a connection's topic filters (each topic is also ≤ 256, and ≤ 64 topics). */
-export const MAX_TOPIC_CHARS_PER_CONNECTION = 4_096;
 
 const SERIALIZER_HEADER_BYTES = 4;
 const STRING_OVERHEAD_BYTES = 8;

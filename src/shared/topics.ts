@@ -3,9 +3,10 @@
  * Topic filters (docs/protocol.md §3): a filter matches a topic exactly, or as a prefix when it ends in `*`.
  * A connection with no filters receives everything.
  */
+import { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CONNECTION } from "./limits";
 
-export const MAX_TOPIC_LENGTH = 256;
-export const MAX_TOPICS_PER_CONNECTION = 64;
+// The room imports these from here; pass 2 of issue 12 points it at limits.ts and drops this line.
+export { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CONNECTION };
 
 export function topicMatches(filter: string, topic: string): boolean {
   if (filter.endsWith("*")) return topic.startsWith(filter.slice(0, -1));

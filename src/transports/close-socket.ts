@@ -1,22 +1,10 @@
 /**
  * @module close-socket
- * Closing a socket from an adapter without ever throwing, and answering a client's close frame
- * on the sockets the Worker accepts itself (STOMP, SockJS websocket).
- * Reasons are cut to 123 bytes and codes no endpoint may send (1005/1006/1015, …) become a
- * plain close.
+ * Answering a client's close frame on the sockets the Worker accepts itself (STOMP, SockJS
+ * websocket), with the rule the room uses. Closing itself is shared/close-quietly.ts.
  */
 import { closeReplyFor } from "../room/close-reply";
-import { MAX_CLOSE_REASON_BYTES, isSendableCloseCode } from "../shared/close-codes";
-import { truncateUtf8 } from "../shared/utf8";
-
-export function closeQuietly(ws: WebSocket, code?: number, reason = ""): void {
-  try {
-    if (code === undefined || !isSendableCloseCode(code)) ws.close();
-    else ws.close(code, truncateUtf8(reason, MAX_CLOSE_REASON_BYTES));
-  } catch {
-    // Already closed or closing.
-  }
-}
+import { closeQuietly } from "../shared/close-quietly";
 
 /**
  * Accepts the Worker's end of a client socket in half-open mode. Since compatibility date

@@ -7,14 +7,14 @@
  * `openRoomLink` reports that close instead of a link.
  */
 import type { ConnectionGrant } from "../admission";
-import { decodeServerFrame, type ServerFrame, type WelcomeServerFrame } from "../client/server-frames";
 import { configFrom } from "../config";
 import type { Env } from "../env";
 import { withIdentity } from "../identity";
 import { placeConnection } from "../room/shard-placement";
 import { CloseCode, isSendableCloseCode } from "../shared/close-codes";
-import { SUBPROTOCOL_V1, type ClientFrame } from "../shared/protocol";
-import { closeQuietly } from "./close-socket";
+import { closeQuietly, closeWith } from "../shared/close-quietly";
+import { Close, type NamedClose } from "../shared/closes";
+import { SUBPROTOCOL_V1, decodeServerFrame, type ClientFrame, type ServerFrame, type WelcomeServerFrame } from "../shared/protocol";
 
 /** The internal upgrade's origin: the room reads only the path and the query. */
 const INTERNAL_ORIGIN = "https://roomcast.internal";
@@ -61,16 +61,16 @@ export class RoomLink {
       this.ws.send(JSON.stringify(frame));
       return true;
     } catch {
-      this.received(CloseCode.internalError, "room link broke");
+      this.received(Close.roomLinkBroke.code, Close.roomLinkBroke.reason);
       return false;
     }
   }
 
   /** Closes the link from the adapter's side; onClose is not called for it. */
-  close(code: number = CloseCode.normal, reason = ""): void {
+  close(close: NamedClose = Close.linkDone): void {
     if (this.closedByUs) return;
     this.closedByUs = true;
-    closeQuietly(this.ws, code, reason);
+    closeWith(this.ws, close);
   }
 
   get isOpen(): boolean {
@@ -122,7 +122,7 @@ export async function openRoomLink(env: Env, options: RoomLinkOptions): Promise<
   const { shard, stub } = placeConnection(env, configFrom(env), options.room);
   const response = await stub.fetch(roomUpgradeRequest(options, shard));
   const ws = response.webSocket;
-  if (response.status !== 101 || !ws) return { ok: false, code: CloseCode.internalError, reason: "room did not accept the link" };
+  if (response.status !== 101 || !ws) return { ok: false, ...Close.roomRefusedLink };
   ws.accept();
   const link = new RoomLink(ws);
   return new Promise<RoomLinkResult>((resolve) => {
@@ -130,8 +130,8 @@ export async function openRoomLink(env: Env, options: RoomLinkOptions): Promise<
     const timer = setTimeout(() => {
       if (welcomed) return;
       welcomed = true;
-      link.close(CloseCode.internalError, "no welcome");
-      resolve({ ok: false, code: CloseCode.internalError, reason: "room did not answer" });
+      link.close(Close.noWelcome);
+      resolve({ ok: false, ...Close.roomDidNotAnswer });
     }, WELCOME_TIMEOUT_MS);
     ws.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return; // Binary relays have no place in these transports.
@@ -155,6 +155,6 @@ export async function openRoomLink(env: Env, options: RoomLinkOptions): Promise<
       link.received(code, reason);
     };
     ws.addEventListener("close", (event) => closed(event.code, event.reason));
-    ws.addEventListener("error", () => closed(CloseCode.internalError, "room link broke"));
+    ws.addEventListener("error", () => closed(Close.roomLinkBroke.code, Close.roomLinkBroke.reason));
   });
 }

@@ -5,9 +5,7 @@
  * than MAX_BUFFERED_BYTES are waiting the stream is given up (the client reconnects and resumes).
  * A failed write means the client went away; `onGone` is called once either way.
  */
-
-/** Bytes that may wait for a slow reader before the stream is dropped. */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+import { MAX_BUFFERED_BYTES } from "../shared/limits";
 
 export class TextStream {
   readonly readable: ReadableStream<Uint8Array>;

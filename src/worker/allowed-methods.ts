@@ -6,6 +6,7 @@
  */
 import { PatternRouter } from "hono/router/pattern-router";
 import { errorResponse } from "../admission";
+import { ErrorCode } from "../shared/error-codes";
 
 /** The router's method for middleware (`app.use`), which matches any method. */
 const ANY_METHOD = "ALL";
@@ -34,5 +35,5 @@ export function allowedMethodsOf(routes: readonly RouteEntry[]): (path: string) 
 export function methodNotAllowed(allowed: string[], method: string): Response | null {
   if (allowed.length === 0 || allowed.includes(method)) return null;
   const list = allowed.join(", ");
-  return errorResponse(405, "method_not_allowed", `use ${list}`, { Allow: list });
+  return errorResponse(ErrorCode.methodNotAllowed, `use ${list}`, { Allow: list });
 }

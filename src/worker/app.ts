@@ -23,6 +23,7 @@ import { withIdentity } from "../identity";
 import { log } from "../log";
 import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
+import { MAX_TICKET_BODY_BYTES } from "../shared/limits";
 import { isValidRoomName } from "../shared/room-name";
 import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
@@ -32,12 +33,10 @@ import { mintTicket, parseTicketRequest } from "./tickets";
 import { handleSse } from "../transports/sse/sse-route";
 import { bridgeStomp } from "../transports/stomp/stomp-bridge";
 import { sockjsRoutes } from "../transports/sockjs/routes";
+import { ErrorCode } from "../shared/error-codes";
 
 /** `caller` is set only by roomApiGuard, once the caller's scope covers `room`. */
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string; caller: ApiCaller } };
-
-/** Largest ticket request body, in bytes. */
-const MAX_TICKET_BODY_BYTES = 4_096;
 
 export const app = new Hono<AppEnv>();
 
@@ -46,14 +45,14 @@ app.onError((error, c) => {
   // Config is validated when the Worker loads (startup.ts); this is the fallback.
   if (error instanceof ConfigError) {
     log("config_error", { setting: error.setting, reason: error.message });
-    return errorResponse(500, "invalid_config", error.message);
+    return errorResponse(ErrorCode.invalidConfig, error.message);
   }
   log("error", { where: `${c.req.method} ${c.req.routePath}`, error });
-  return errorResponse(500, "internal_error", "internal error");
+  return errorResponse(ErrorCode.internalError, "internal error");
 });
 
 const allowedMethods = allowedMethodsOf(app.routes);
-app.notFound((c) => methodNotAllowed(allowedMethods(c.req.path), c.req.method) ?? errorResponse(404, "not_found", "no such route"));
+app.notFound((c) => methodNotAllowed(allowedMethods(c.req.path), c.req.method) ?? errorResponse(ErrorCode.notFound, "no such route"));
 
 app.use("*", async (c, next) => {
   c.set("config", configFrom(c.env));
@@ -124,7 +123,7 @@ app.post("/publish", async (c) => {
 app.get("/rooms/:room/messages", async (c) => {
   const since = parseNonNegativeInteger(c.req.query("since"), 0);
   const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
-  if (since === null || limit === null) return errorResponse(400, "bad_request", "since and limit must be whole numbers");
+  if (since === null || limit === null) return errorResponse(ErrorCode.badRequest, "since and limit must be whole numbers");
   const body = await roomStub(c).readHistoryStream(since, limit);
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 });
@@ -134,21 +133,21 @@ app.get("/rooms/:room/info", async (c) => c.json(await roomStub(c).info(c.get("r
 app.post("/rooms/:room/tickets", async (c) => {
   const config = c.get("config");
   const room = scopedRoom(c);
-  if (!config.jwtSecret) return errorResponse(503, "tickets_unavailable", "set JWT_SECRET to issue tickets");
+  if (!config.jwtSecret) return errorResponse(ErrorCode.ticketsUnavailable, "set JWT_SECRET to issue tickets");
   const text = await readBodyText(c.req.raw, MAX_TICKET_BODY_BYTES);
   if (!text.ok) return text.response;
   // An empty body asks for a ticket with every default.
   const body = text.value.trim() === "" ? { ok: true as const, value: {} } : parseJsonBody(text.value);
   if (!body.ok) return body.response;
   const request = parseTicketRequest(body.value);
-  if (typeof request === "string") return errorResponse(400, "bad_request", request);
+  if (typeof request === "string") return errorResponse(ErrorCode.badRequest, request);
   return c.json(await mintTicket(room, request, config.jwtSecret, Date.now()), 201);
 });
 
 app.delete("/rooms/:room/connections/:id", async (c) => {
   const id = c.req.param("id");
   const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id, c.get("room")));
-  if (!kicked) return errorResponse(404, "not_found", "no such connection in this room");
+  if (!kicked) return errorResponse(ErrorCode.notFound, "no such connection in this room");
   return c.json({ kicked: id });
 });
 

@@ -12,16 +12,15 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
 import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
-import { MAX_RPC_MESSAGE_BYTES, maxHttpPublishBytes, rpcSizedRuns } from "../shared/rpc-budget";
+import { maxHttpPublishBytes, rpcSizedRuns } from "../shared/rpc-budget";
 import { utf8ByteLength } from "../shared/utf8";
 import { toPublishInput, type PublishInput } from "./publish-body";
-
-/** Most messages in one batch request. */
-export const MAX_BATCH_MESSAGES = 100;
+import { MAX_BATCH_MESSAGES, MAX_RPC_MESSAGE_BYTES } from "../shared/limits";
+import { ErrorCode, type ErrorCodeValue } from "../shared/error-codes";
 
 type Result = { room?: string; seq: number } | { room?: string; error: { code: string; message: string } };
 
-function failed(room: unknown, code: string, message: string): Result {
+function failed(room: unknown, code: ErrorCodeValue, message: string): Result {
   return typeof room === "string" ? { room, error: { code, message } } : { error: { code, message } };
 }
 
@@ -34,28 +33,28 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
   if (!parsed.ok) return parsed.response;
   const messages = (parsed.value as { messages?: unknown } | null)?.messages;
   if (!Array.isArray(messages) || messages.length === 0 || messages.length > MAX_BATCH_MESSAGES) {
-    return errorResponse(400, "bad_request", `body needs "messages": an array of 1–${MAX_BATCH_MESSAGES} entries`);
+    return errorResponse(ErrorCode.badRequest, `body needs "messages": an array of 1–${MAX_BATCH_MESSAGES} entries`);
   }
   const results: Result[] = new Array(messages.length);
   const byRoom = new Map<string, Array<{ index: number; input: PublishInput; bytes: number }>>();
   messages.forEach((entry: unknown, index) => {
     const room = (entry as { room?: unknown } | null)?.room;
     if (typeof room !== "string" || !isValidRoomName(room)) {
-      results[index] = failed(room, "invalid_room", ROOM_NAME_RULE);
+      results[index] = failed(room, ErrorCode.invalidRoom, ROOM_NAME_RULE);
       return;
     }
     if (!callerMayUseRoom(caller, room)) {
-      results[index] = failed(room, "forbidden", ROOM_OUT_OF_SCOPE);
+      results[index] = failed(room, ErrorCode.forbidden, ROOM_OUT_OF_SCOPE);
       return;
     }
     const input = toPublishInput(entry);
     if (typeof input === "string") {
-      results[index] = failed(room, "bad_request", input);
+      results[index] = failed(room, ErrorCode.badRequest, input);
       return;
     }
     const bytes = utf8ByteLength(JSON.stringify(input.data));
     if (bytes > entryMaxBytes) {
-      results[index] = failed(room, "payload_too_large", `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);
+      results[index] = failed(room, ErrorCode.payloadTooLarge, `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);
     } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input, bytes }]);
   });
   await Promise.all(
@@ -68,7 +67,7 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
           run.forEach(({ index }, i) => (results[index] = { room, ...outcomes[i]! }));
         } catch (error) {
           log("error", { room, where: "POST /publish", error, reason: "batch publish failed" });
-          for (const { index } of run) results[index] = failed(room, "internal_error", "the room did not accept the message");
+          for (const { index } of run) results[index] = failed(room, ErrorCode.internalError, "the room did not accept the message");
         }
       }
     }),

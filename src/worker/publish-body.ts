@@ -5,8 +5,8 @@
  * `id` is the idempotency id: a retry with it within the window gets the first seq.
  */
 import { badBody, parseJsonBody, readBodyText, type BodyResult } from "../admission";
-import { MAX_FRAME_ID_LENGTH } from "../shared/protocol";
-import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+import { MAX_FRAME_ID_LENGTH, MAX_TOPIC_LENGTH } from "../shared/limits";
+import { isValidTopic } from "../shared/topics";
 
 export interface PublishInput {
   data: unknown;

@@ -8,13 +8,7 @@
 import { sign } from "hono/jwt";
 import { JWT_ALGORITHM, MAX_SUB_LENGTH } from "../admission";
 import { CONNECTION_CAPABILITIES, isCapability, type ConnectionCapability } from "../shared/capabilities";
-
-/** How long a ticket can be redeemed, in seconds: default and ceiling. */
-export const TICKET_TTL_SECONDS = 30;
-export const MAX_TICKET_TTL_SECONDS = 300;
-/** How long the connection a ticket opens may stay, in seconds: default and ceiling. */
-export const TICKET_SESSION_SECONDS = 3_600;
-export const MAX_TICKET_SESSION_SECONDS = 86_400;
+import { MAX_TICKET_SESSION_SECONDS, MAX_TICKET_TTL_SECONDS, TICKET_SESSION_SECONDS, TICKET_TTL_SECONDS } from "../shared/limits";
 
 export interface TicketRequest {
   sub: string;

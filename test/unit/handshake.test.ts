@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_OFFERED_SUBPROTOCOLS, checkUpgrade, chooseSubprotocol } from "../../src/admission/handshake";
+import { checkUpgrade, chooseSubprotocol } from "../../src/admission/handshake";
+import { MAX_OFFERED_SUBPROTOCOLS } from "../../src/shared/limits";
 import { isOriginAllowed } from "../../src/admission/origin";
 
 function upgrade(headers: Record<string, string>): Request {

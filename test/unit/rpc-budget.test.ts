@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config";
 import { messageStream, readMessageStream } from "../../src/room/message-stream";
 import type { StoredMessage } from "../../src/shared/protocol";
-import { MAX_RPC_MESSAGE_BYTES, RPC_BYTES_PER_MESSAGE_BYTE, RPC_MAX_BYTES, maxHttpPublishBytes, rpcSizedRuns } from "../../src/shared/rpc-budget";
+import { MAX_RPC_MESSAGE_BYTES } from "../../src/shared/limits";
+import { RPC_BYTES_PER_MESSAGE_BYTE, RPC_MAX_BYTES, maxHttpPublishBytes, rpcSizedRuns } from "../../src/shared/rpc-budget";
 
 const sharded = JSON.stringify([{ match: "wide-*", shards: 2 }]);
 

@@ -4,14 +4,12 @@ import fc from "fast-check";
 import { ConfigError, parseConfig } from "../../src/config";
 import { CONNECTION_ID_LENGTH } from "../../src/room/connection-id";
 import { MAX_SUB_LENGTH } from "../../src/admission/token-claims";
-import { PLATFORM_LIMITS } from "../../src/shared/limits";
+import { MAX_TOPIC_CHARS_PER_CONNECTION, MAX_USER_ID_CHARS, PLATFORM_LIMITS } from "../../src/shared/limits";
 import {
   ATTACHMENT_BUDGET_BYTES,
   FIXED_STATE_BYTES_BOUND,
   MAX_CONNECTION_ID_CHARS,
   MAX_PRESENCE_STATE_BYTES,
-  MAX_TOPIC_CHARS_PER_CONNECTION,
-  MAX_USER_ID_CHARS,
   TOPICS_BYTES_BOUND,
   attachmentBytesBound,
   presenceBytesBound,

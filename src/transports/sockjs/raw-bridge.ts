@@ -7,8 +7,8 @@
  * refuses (token without `publish`, rate limit) is dropped, and only closes are passed on.
  * Shared by the websocket transport (in the Worker) and the HTTP transports (SockjsSession).
  */
-import type { ServerFrame } from "../../client/server-frames";
-import { CloseCode } from "../../shared/close-codes";
+import type { ServerFrame } from "../../shared/protocol";
+import { Close } from "../../shared/closes";
 import { utf8ByteLength } from "../../shared/utf8";
 import type { RoomLink } from "../room-link";
 import { rawText } from "./framing";
@@ -34,7 +34,7 @@ export type RelayResult = { ok: true } | { ok: false; code: number; reason: stri
  */
 export function relayClientTexts(link: RoomLink, texts: readonly string[], maxMessageBytes: number): RelayResult {
   for (const text of texts) {
-    if (utf8ByteLength(text) > maxMessageBytes) return { ok: false, code: CloseCode.messageTooBig, reason: `message over ${maxMessageBytes} bytes` };
+    if (utf8ByteLength(text) > maxMessageBytes) return { ok: false, ...Close.messageTooBig(maxMessageBytes) };
     link.send({ type: "publish", data: text });
   }
   return { ok: true };

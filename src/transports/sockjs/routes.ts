@@ -16,6 +16,7 @@ import { corsHeaders, preflightResponse } from "../cors";
 import { GREETING, infoBody, isSessionPart } from "./framing";
 import { NO_CACHE } from "./receivers";
 import { bridgeSockjsWebSocket } from "./websocket-transport";
+import { ErrorCode } from "../../shared/error-codes";
 
 type SockjsEnv = { Bindings: Env };
 
@@ -59,7 +60,7 @@ sockjsRoutes.options("/:room/info", (c) => preflightResponse(c.req.raw, "OPTIONS
 
 sockjsRoutes.get("/:room/:server/:session/websocket", async (c) => {
   const request = c.req.raw;
-  if (!isSessionPart(c.req.param("server")) || !isSessionPart(c.req.param("session"))) return errorResponse(404, "not_found", "no such SockJS session path");
+  if (!isSessionPart(c.req.param("server")) || !isSessionPart(c.req.param("session"))) return errorResponse(ErrorCode.notFound, "no such SockJS session path");
   const config = configFrom(c.env);
   const room = c.req.param("room");
   // Auth failures are told after the upgrade, as SockJS close frames (websocket-transport.ts).
@@ -71,7 +72,7 @@ sockjsRoutes.get("/:room/:server/:session/websocket", async (c) => {
 sockjsRoutes.on(["GET", "POST", "OPTIONS"], "/:room/:server/:session/:transport", (c) => {
   const { room, server, session, transport } = c.req.param();
   const method = SESSION_TRANSPORT_METHODS[transport];
-  if (!method || !isSessionPart(server) || !isSessionPart(session)) return errorResponse(404, "not_found", "no such SockJS transport");
+  if (!method || !isSessionPart(server) || !isSessionPart(session)) return errorResponse(ErrorCode.notFound, "no such SockJS transport");
   const request = c.req.raw;
   if (request.method === "OPTIONS") return preflightResponse(request, `OPTIONS, ${method}`);
   if (request.method !== method) return new Response(null, { status: 405, headers: { Allow: `OPTIONS, ${method}` } });

@@ -6,16 +6,15 @@
  * its room link is closed and the object forgets it. A closed session keeps answering its close
  * frame for the same delay, as the protocol asks.
  */
-import { CloseCode } from "../../shared/close-codes";
+import { Close, type NamedClose } from "../../shared/closes";
 import { forwardableCloseCode, type RoomLink } from "../room-link";
 import { HEARTBEAT_FRAME, OPEN_FRAME, SockjsCloseCode, closeFrame, messagesFrame } from "./framing";
 import { rawTextsOf } from "./raw-bridge";
 import type { Receiver } from "./receivers";
+import { MAX_OUTBOX_BYTES } from "../../shared/limits";
 
 /** How long a session lives without a receiving request, in ms (SockJS's disconnect_delay). */
 export const DISCONNECT_DELAY_MS = 5_000;
-/** Bytes of undelivered messages a session holds for a client that stopped polling. */
-export const MAX_OUTBOX_BYTES = 4 * 1024 * 1024;
 
 export type SessionPhase = "opening" | "open" | "closed";
 
@@ -65,25 +64,25 @@ export class SockjsSessionState {
   /** The room link is up: the client gets `o`, then whatever the room sends. */
   opened(link: RoomLink): void {
     if (this.phase !== "opening") {
-      link.close(CloseCode.normal, "sockjs session already over");
+      link.close(Close.sockjsSessionAlreadyOver);
       return;
     }
     this.phase = "open";
     this.link = link;
     link.start({
       onFrame: (frame) => this.push(rawTextsOf(frame)),
-      onClose: (code, reason) => this.close(forwardableCloseCode(code), reason),
+      onClose: (code, reason) => this.close({ code: forwardableCloseCode(code), reason }),
     });
     this.write(OPEN_FRAME);
   }
 
   /** Ends the session with a close frame (after delivering what it already holds). */
-  close(code: number, reason: string): void {
+  close(close: NamedClose): void {
     if (this.phase === "closed") return;
     this.flush();
     this.phase = "closed";
-    this.closing = closeFrame(code, reason);
-    this.link?.close(CloseCode.normal, "sockjs session closed");
+    this.closing = closeFrame(close.code, close.reason);
+    this.link?.close(Close.sockjsSessionClosed);
     if (this.receiver) {
       this.write(this.closing);
       this.receiver?.end();
@@ -100,7 +99,7 @@ export class SockjsSessionState {
     if (this.outboxBytes > MAX_OUTBOX_BYTES) {
       this.outbox = [];
       this.outboxBytes = 0;
-      this.close(CloseCode.policyViolation, "client is not receiving");
+      this.close(Close.clientNotReceiving);
       return;
     }
     this.flush();
@@ -139,7 +138,7 @@ export class SockjsSessionState {
       if (this.receiver) return;
       if (this.phase !== "closed") {
         this.phase = "closed";
-        this.link?.close(CloseCode.normal, "sockjs session timed out");
+        this.link?.close(Close.sockjsSessionTimedOut);
       }
       this.onExpired();
     }, DISCONNECT_DELAY_MS);

@@ -12,7 +12,7 @@ import { admitConnection, errorResponse, readBodyText, type ConnectionGrant } fr
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
-import { CloseCode } from "../../shared/close-codes";
+import { Close } from "../../shared/closes";
 import { corsHeaders } from "../cors";
 import { openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
@@ -20,6 +20,7 @@ import { parseClientPayload } from "./framing";
 import { relayClientTexts } from "./raw-bridge";
 import { NO_CACHE, RECEIVER_KINDS, newReceiver, type Receiver, type ReceiverKind } from "./receivers";
 import { SockjsSessionState } from "./session-state";
+import { ErrorCode } from "../../shared/error-codes";
 
 /** xhr_send bodies batch messages: allow this many full-size messages per request. */
 const MESSAGES_PER_SEND_REQUEST = 8;
@@ -34,7 +35,7 @@ export class SockjsSession extends DurableObject<Env> {
     const room = decodeURIComponent(roomPart);
     if (transport === "xhr_send") return this.onSend(request);
     if (RECEIVER_KINDS.has(transport)) return this.onReceive(request, url, room, transport as ReceiverKind);
-    return errorResponse(404, "not_found", "no such SockJS transport");
+    return errorResponse(ErrorCode.notFound, "no such SockJS transport");
   }
 
   private async onReceive(request: Request, url: URL, room: string, kind: ReceiverKind): Promise<Response> {
@@ -60,11 +61,11 @@ export class SockjsSession extends DurableObject<Env> {
       receiver.end();
       return admitted.response;
     }
-    if (!admitted.ok) session.close(admitted.close.code, admitted.close.reason);
+    if (!admitted.ok) session.close(admitted.close);
     else {
       this.open(session, admitted.grant, url, room).catch((error: unknown) => {
         log("error", { room, where: "SockjsSession.open", error });
-        session.close(CloseCode.internalError, "room unavailable");
+        session.close(Close.sockjsRoomUnavailable);
       });
     }
     return receiver.response();
@@ -77,13 +78,13 @@ export class SockjsSession extends DurableObject<Env> {
       query: { topics: url.searchParams.get("topics") ?? undefined, echo: url.searchParams.get("echo") ?? undefined },
     });
     if (opened.ok) session.opened(opened.link);
-    else session.close(opened.code, opened.reason);
+    else session.close(opened);
   }
 
   private async onSend(request: Request): Promise<Response> {
     const session = this.session;
     const cors = corsHeaders(request);
-    if (!session || session.phase !== "open" || !session.link) return errorResponse(404, "not_found", "no such SockJS session", cors);
+    if (!session || session.phase !== "open" || !session.link) return errorResponse(ErrorCode.notFound, "no such SockJS session", cors);
     const { maxMessageBytes } = configFrom(this.env).limits;
     const body = await readBodyText(request, maxMessageBytes * MESSAGES_PER_SEND_REQUEST);
     if (!body.ok) return body.response;
@@ -92,7 +93,7 @@ export class SockjsSession extends DurableObject<Env> {
     const payload = parseClientPayload(body.value);
     if (!payload.ok) return plainText(500, payload.message, cors);
     const relayed = relayClientTexts(session.link, payload.messages, maxMessageBytes);
-    if (!relayed.ok) session.close(relayed.code, relayed.reason);
+    if (!relayed.ok) session.close(relayed);
     return new Response(null, { status: 204, headers: { ...cors, "Content-Type": "text/plain; charset=UTF-8", "Cache-Control": NO_CACHE } });
   }
 }

@@ -11,7 +11,9 @@ import type { Config } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
-import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
+import { closeQuietly } from "../../shared/close-quietly";
+import { Close } from "../../shared/closes";
+import { acceptAnsweringCloses, answerClientClose } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
 import { HEARTBEAT_FRAME, OPEN_FRAME, closeFrame, messagesFrame, parseClientPayload } from "./framing";
@@ -52,7 +54,7 @@ export async function bridgeSockjsWebSocket(request: Request, env: Env, config: 
     if (finished) return;
     finished = true;
     clearInterval(heartbeat);
-    link.close(CloseCode.normal, "sockjs client gone");
+    link.close(Close.sockjsClientGone);
     if (code !== undefined) send(closeFrame(code, reason));
     closeQuietly(server, code, reason);
   };
@@ -64,7 +66,7 @@ export async function bridgeSockjsWebSocket(request: Request, env: Env, config: 
     onClose: (code, reason) => finish(forwardableCloseCode(code), reason),
   });
   server.addEventListener("message", (event) => {
-    if (typeof event.data !== "string") return finish(CloseCode.unsupportedData, "SockJS carries text only");
+    if (typeof event.data !== "string") return finish(Close.sockjsTextOnly.code, Close.sockjsTextOnly.reason);
     const payload = parseClientPayload(event.data);
     // sockjs-protocol: broken JSON from the client ends the connection at once.
     if (!payload.ok) return finish(CloseCode.invalidPayload, payload.message);

@@ -12,11 +12,13 @@ import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
 import { CloseCode } from "../../shared/close-codes";
+import { Close } from "../../shared/closes";
 import { corsHeaders } from "../cors";
 import { openRoomLink, type RoomLink } from "../room-link";
 import { TextStream } from "../text-stream";
 import { transportSettings } from "../transport-settings";
 import { SSE_HEARTBEAT, encodeMessageEvent, encodeRetry, encodeSseEvent, parseResume, type ResumeRequest } from "./sse-format";
+import { ErrorCode } from "../../shared/error-codes";
 
 /** What EventSource waits before reconnecting after the stream ends, in ms. */
 export const SSE_RETRY_MS = 2_000;
@@ -28,7 +30,7 @@ export async function handleSse(request: Request, env: Env, room: string): Promi
   const { heartbeatMs } = transportSettings(env);
   const url = new URL(request.url);
   const parsed = parseResume(request.headers.get("Last-Event-ID"), url.searchParams.get("since"), url.searchParams.get("epoch"));
-  if (!parsed.ok) return errorResponse(400, "bad_request", parsed.message, corsHeaders(request));
+  if (!parsed.ok) return errorResponse(ErrorCode.badRequest, parsed.message, corsHeaders(request));
   // Over the socket-state budget the room refuses the link: say why, as a WebSocket connect would.
   const badTopics = refuseTopicsQuery(url.searchParams.get("topics"), corsHeaders(request));
   if (badTopics) return badTopics;
@@ -49,7 +51,7 @@ export async function handleSse(request: Request, env: Env, room: string): Promi
   };
   const stream = new TextStream(() => {
     stop();
-    link.close(CloseCode.normal, "event stream ended");
+    link.close(Close.eventStreamEnded);
   });
   const welcomeData = {
     room: welcome.room,
@@ -107,7 +109,7 @@ async function resumeQuery(env: Env, room: string, resume: ResumeRequest): Promi
 function refusal(code: number, reason: string, request: Request): Response {
   if (code === CloseCode.unauthorized || code === CloseCode.forbidden) return authFailureResponse(code, reason, corsHeaders(request));
   if (code === CloseCode.tryAgainLater) {
-    return errorResponse(503, "room_full", reason, { ...corsHeaders(request), "Retry-After": String(FULL_ROOM_RETRY_AFTER_SECONDS) });
+    return errorResponse(ErrorCode.roomFull, reason, { ...corsHeaders(request), "Retry-After": String(FULL_ROOM_RETRY_AFTER_SECONDS) });
   }
-  return errorResponse(503, "room_unavailable", "the room did not accept the stream; retry later", corsHeaders(request));
+  return errorResponse(ErrorCode.roomUnavailable, "the room did not accept the stream; retry later", corsHeaders(request));
 }

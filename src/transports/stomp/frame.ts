@@ -5,6 +5,7 @@
  * decoded text) and an encoder. The parser never throws; it reports the first problem and stops,
  * since a STOMP server answers a malformed frame with ERROR and closes.
  */
+import { MAX_HEADERS_PER_FRAME } from "../../shared/limits";
 
 export type StompVersion = "1.0" | "1.1" | "1.2";
 
@@ -22,8 +23,6 @@ const UNESCAPED_COMMANDS: ReadonlySet<string> = new Set(["CONNECT", "STOMP", "CO
 
 /** Longer than any command plus a CR: a longer command line cannot be a command. */
 const LONGEST_COMMAND_LINE_BYTES = 16;
-/** Most headers one frame may carry; more is abuse, not a client. */
-export const MAX_HEADERS_PER_FRAME = 64;
 
 const NUL = 0x00;
 const LF = 0x0a;

@@ -3,7 +3,7 @@
  * A room message as a STOMP MESSAGE frame (docs/protocol.md §10), runtime-free: `message-id` = seq,
  * `destination` = `/topic/<topic>`, string data as text/plain, anything else as JSON.
  */
-import type { MessageFrame } from "../../client/server-frames";
+import type { MessageFrame } from "../../shared/protocol";
 import { encodeFrame, type StompVersion } from "./frame";
 import { destinationOf, type Subscription } from "./subscriptions";
 

@@ -6,11 +6,9 @@
  * arriving now belong to (those between a subscribe and its ping's pong). Publishes with a
  * receipt carry an id the room acks.
  */
+import { MAX_PENDING_REQUESTS } from "../../shared/limits";
 
 export type PendingPing = { kind: "receipt"; receipt: string } | { kind: "subscribe"; subscriptionId: string; receipt?: string } | { kind: "disconnect"; receipt: string };
-
-/** Requests waiting at once; more is a client not reading its answers. */
-export const MAX_PENDING_REQUESTS = 1_000;
 
 export class RoomRequests {
   private readonly pings = new Map<string, PendingPing>();

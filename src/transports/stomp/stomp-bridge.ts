@@ -12,8 +12,9 @@ import type { ConnectionGrant } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
-import { CloseCode } from "../../shared/close-codes";
-import { acceptAnsweringCloses, answerClientClose, closeQuietly } from "../close-socket";
+import { closeQuietly } from "../../shared/close-quietly";
+import { Close } from "../../shared/closes";
+import { acceptAnsweringCloses, answerClientClose } from "../close-socket";
 import { forwardableCloseCode, openRoomLink } from "../room-link";
 import { transportSettings } from "../transport-settings";
 import { encodeFrame } from "./frame";
@@ -41,13 +42,13 @@ export async function bridgeStomp(env: Env, room: string, subprotocol: string, g
           server.send(text);
         } catch {
           session.onClientClosed();
-          link.close(CloseCode.normal, "stomp client gone");
+          link.close(Close.stompClientGone);
         }
       },
       toRoom: (frame) => link.send(frame),
       close: (code, reason) => {
         if (timer !== undefined) clearTimeout(timer);
-        link.close(CloseCode.normal, "stomp connection closed");
+        link.close(Close.stompConnectionClosed);
         closeQuietly(server, code, reason);
       },
       now: () => Date.now(),
@@ -62,7 +63,7 @@ export async function bridgeStomp(env: Env, room: string, subprotocol: string, g
   const clientGone = () => {
     if (timer !== undefined) clearTimeout(timer);
     session.onClientClosed();
-    link.close(CloseCode.normal, "stomp client gone");
+    link.close(Close.stompClientGone);
   };
   server.addEventListener("close", (event) => {
     answerClientClose(server, event);

@@ -5,18 +5,20 @@
  * link; room frames become MESSAGE / RECEIPT / ERROR (room-requests.ts keeps what is awaited).
  * Anything wrong gets ERROR, then the connection closes, as STOMP requires.
  */
-import type { MessageFrame, ServerFrame } from "../../client/server-frames";
 import { CloseCode } from "../../shared/close-codes";
-import type { ClientFrame } from "../../shared/protocol";
+import { Close, type NamedClose } from "../../shared/closes";
+import { ErrorCode } from "../../shared/error-codes";
+import type { ClientFrame, MessageFrame, ServerFrame } from "../../shared/protocol";
 import { topicMatches } from "../../shared/topics";
 import { StompParser, encodeFrame, header, type StompFrame, type StompVersion } from "./frame";
 import { encodeMessage } from "./message-frame";
 import { HeartBeatClock } from "./heart-beat-clock";
 import { SUPPORTED_VERSIONS, negotiateHeartBeats, negotiateVersion, parseHeartBeat } from "./negotiation";
-import { MAX_PENDING_REQUESTS, RoomRequests } from "./room-requests";
+import { RoomRequests } from "./room-requests";
 import { decodeSendBody } from "./send-body";
-import { ACK_MODES, MAX_SUBSCRIPTIONS, Subscriptions, topicOf, type AckMode, type Subscription } from "./subscriptions";
+import { ACK_MODES, Subscriptions, topicOf, type AckMode, type Subscription } from "./subscriptions";
 import { Transactions } from "./transactions";
+import { CONNECT_TIMEOUT_MS, MAX_PENDING_REQUESTS, MAX_SUBSCRIPTIONS } from "../../shared/limits";
 
 export interface StompPorts {
   toClient(text: string): void;
@@ -37,8 +39,6 @@ export interface StompSettings {
   sessionId: string;
 }
 
-/** A client that sends no CONNECT this long after the upgrade is closed, in ms. */
-export const CONNECT_TIMEOUT_MS = 10_000;
 /** Bytes a frame may spend on its command and headers on top of the body limit. */
 export const FRAME_HEADER_ALLOWANCE_BYTES = 16 * 1024;
 /** 1.0 clients send ACK with `message-id`, 1.2 with `id`. */
@@ -106,7 +106,7 @@ export class StompSession {
         return;
       case "error": {
         const receipt = frame.id === undefined ? undefined : this.requests.receiptOf(frame.id);
-        const code = frame.code === "forbidden" ? CloseCode.forbidden : frame.code === "rate_limited" ? CloseCode.policyViolation : CloseCode.invalidPayload;
+        const code = frame.code === ErrorCode.forbidden ? CloseCode.forbidden : frame.code === ErrorCode.rateLimited ? CloseCode.policyViolation : CloseCode.invalidPayload;
         return this.fail(frame.message, code, receipt);
       }
       default:
@@ -247,7 +247,7 @@ export class StompSession {
   }
 
   private onDisconnect(receipt: string | undefined): void {
-    if (receipt === undefined) return this.shutdown(CloseCode.normal, "disconnected");
+    if (receipt === undefined) return this.shutdown(Close.stompDisconnected);
     this.state = "disconnecting";
     this.ports.toRoom({ type: "ping", id: this.requests.ping({ kind: "disconnect", receipt }) });
   }
@@ -262,7 +262,7 @@ export class StompSession {
       return;
     }
     this.sendReceipt(ping.receipt);
-    if (ping.kind === "disconnect") this.shutdown(CloseCode.normal, "disconnected");
+    if (ping.kind === "disconnect") this.shutdown(Close.stompDisconnected);
   }
 
   private deliver(message: MessageFrame): void {
@@ -310,12 +310,12 @@ export class StompSession {
     const headers: Array<[string, string]> = [["message", message], ...extra, ["content-type", "text/plain"]];
     if (receipt !== undefined) headers.push(["receipt-id", receipt]);
     this.send(encodeFrame("ERROR", headers, detail ?? message, this.version));
-    this.shutdown(code, message);
+    this.shutdown({ code, reason: message });
   }
 
-  private shutdown(code: number, reason: string): void {
+  private shutdown(close: NamedClose): void {
     if (this.state === "closed") return;
     this.state = "closed";
-    this.ports.close(code, reason);
+    this.ports.close(close.code, close.reason);
   }
 }

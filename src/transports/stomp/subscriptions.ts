@@ -5,7 +5,7 @@
  * subscriptions may share a topic filter; the room link subscribes to a filter when its first
  * subscription arrives and unsubscribes when its last one leaves.
  */
-import { MAX_TOPICS_PER_CONNECTION, isValidTopic, topicMatches } from "../../shared/topics";
+import { isValidTopic, topicMatches } from "../../shared/topics";
 
 export const TOPIC_DESTINATION_PREFIX = "/topic/";
 
@@ -18,9 +18,6 @@ export interface Subscription {
   topic: string;
   ack: AckMode;
 }
-
-/** Most subscriptions on one connection (the room allows this many topic filters anyway). */
-export const MAX_SUBSCRIPTIONS = MAX_TOPICS_PER_CONNECTION;
 
 /** The room topic of a destination, or null when it is not `/topic/<valid topic>`. */
 export function topicOf(destination: string): string | null {

@@ -4,9 +4,7 @@
  * published in order on COMMIT, or dropped on ABORT. Bounded, since a client could begin many
  * and never finish them. Each method answers an error message, or the outcome.
  */
-
-export const MAX_OPEN_TRANSACTIONS = 16;
-export const MAX_SENDS_PER_TRANSACTION = 1_000;
+import { MAX_OPEN_TRANSACTIONS, MAX_SENDS_PER_TRANSACTION } from "../../shared/limits";
 
 export interface HeldSend {
   topic: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/rpc-budget";
+import { MAX_RPC_MESSAGE_BYTES } from "../../../src/shared/limits";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { readHistory, postMessage } from "../../helpers/http-api";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PRESENCE_STATE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION } from "../../../src/shared/socket-budget";
-import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH } from "../../../src/shared/topics";
+import { MAX_TOPIC_CHARS_PER_CONNECTION, MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH } from "../../../src/shared/limits";
+import { MAX_PRESENCE_STATE_BYTES } from "../../../src/shared/socket-budget";
 import { connectV1, waitForFrame, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_TOPIC_CHARS_PER_CONNECTION } from "../../../src/shared/socket-budget";
+import { MAX_TOPIC_CHARS_PER_CONNECTION } from "../../../src/shared/limits";
 import { useGateway } from "../../helpers/use-gateway";
 import { rawUpgrade } from "../../helpers/raw-socket";
 

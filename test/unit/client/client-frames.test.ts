@@ -4,7 +4,7 @@
  * fails the one call instead, and what passes decodes as a valid frame on the room's side.
  */
 import { describe, expect, it } from "vitest";
-import { directFrame, presenceFrame, publishFrame } from "../../../src/client/client-frames";
+import { directFrame, presenceFrame, publishFrame } from "../../../src/client/outbound-frames";
 import { decodeClientFrame } from "../../../src/shared/protocol";
 
 describe("client frames", () => {

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Sequencer } from "../../../src/client/sequencer";
-import type { MessageFrame } from "../../../src/client/server-frames";
+import type { MessageFrame } from "../../../src/shared/protocol";
 
 const message = (seq: number, snapshot = false): MessageFrame => ({ type: "message", seq, from: "api", data: seq, ts: 0, ...(snapshot ? { snapshot } : {}) });
 

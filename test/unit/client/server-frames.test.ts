@@ -5,8 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeServerFrame } from "../../../src/client/server-frames";
-import { encodeAck, encodeMessageFrame, encodePong } from "../../../src/shared/protocol";
+import { decodeServerFrame, encodeAck, encodeMessageFrame, encodePong } from "../../../src/shared/protocol";
 
 const stored = (seq: number, topic?: string) => ({ seq, topic, from: "api", dataJson: JSON.stringify({ n: seq }), ts: 1 });
 

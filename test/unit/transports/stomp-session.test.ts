@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ServerFrame } from "../../../src/client/server-frames";
 import { CloseCode } from "../../../src/shared/close-codes";
-import type { ClientFrame } from "../../../src/shared/protocol";
+import { CONNECT_TIMEOUT_MS } from "../../../src/shared/limits";
+import type { ClientFrame, ServerFrame } from "../../../src/shared/protocol";
 import { HEART_BEAT_GRACE_FACTOR } from "../../../src/transports/stomp/heart-beat-clock";
-import { CONNECT_TIMEOUT_MS, StompSession } from "../../../src/transports/stomp/stomp-session";
+import { StompSession } from "../../../src/transports/stomp/stomp-session";
 
 const HEARTBEAT_MS = 1_000;
 const MAX_BODY_BYTES = 100;

@@ -1,64 +1,11 @@
 /**
- * @module server-frames
- * Decoding of room → client `roomcast.v1` frames (docs/protocol.md §3) for the SDK. Never throws: a frame
+ * @module decode-server
+ * Decoding of room → client `roomcast.v1` frames (docs/protocol.md §3), used by the SDK and by the
+ * adapters that speak to a room as a v1 client (transports/room-link.ts). Never throws: a frame
  * of a known type with a bad shape is reported as invalid, an unknown type as `unknown` (the
- * protocol is forward compatible, so newer rooms may send types this SDK does not know).
+ * protocol is forward compatible, so newer rooms may send types this reader does not know).
  */
-import type { MessageFields, WelcomeFrame } from "../shared/protocol";
-
-export interface Member {
-  connectionId: string;
-  userId?: string;
-  state?: unknown;
-}
-
-export interface MessageFrame extends MessageFields {
-  type: "message";
-}
-
-export interface WelcomeServerFrame extends Omit<WelcomeFrame, "members"> {
-  members: Member[];
-}
-
-/** A presence diff: the room lists its members (docs/protocol.md §3). */
-export interface PresenceDiffFrame {
-  type: "presence";
-  joined: Member[];
-  left: string[];
-  updated: Member[];
-}
-
-/** The room is over its list size and sends counts only (docs/protocol.md §8). */
-export interface PresenceCountsFrame {
-  type: "presence";
-  mode: "counts";
-  memberCount: number;
-  userCount?: number;
-}
-
-/** The whole list again (the room lists once more): replaces the client's. */
-export interface PresenceListFrame {
-  type: "presence";
-  mode: "list";
-  members: Member[];
-}
-
-export type PresenceFrame = PresenceDiffFrame | PresenceCountsFrame | PresenceListFrame;
-
-export type ServerFrame =
-  | WelcomeServerFrame
-  | MessageFrame
-  | { type: "batch"; messages: MessageFrame[] }
-  | { type: "direct"; from: string; data: unknown; ts: number }
-  | { type: "ack"; id: string; seq?: number }
-  | PresenceFrame
-  | { type: "error"; code: string; message: string; id?: string }
-  | { type: "pong"; id?: string };
-
-export type ServerDecodeResult =
-  | { ok: true; frame: ServerFrame }
-  | { ok: false; kind: "invalid"; reason: string }
-  | { ok: false; kind: "unknown"; type: string };
+import type { Member, MessageFrame, ServerDecodeResult, ServerFrame, WelcomeServerFrame } from "./types";
 
 type JsonObject = Record<string, unknown>;
 
