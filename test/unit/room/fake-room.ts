@@ -10,13 +10,13 @@ import { parseConfig, type Config, type RawVars } from "../../../src/config";
 import { DEFAULT_POLICY, type RoomPolicy } from "../../../src/room-policies";
 import { Delivery } from "../../../src/room/delivery";
 import type { History } from "../../../src/room/history";
-import type { InboundHost } from "../../../src/room/inbound";
+import { Inbound, type InboundHost } from "../../../src/room/inbound";
 import { Pipeline } from "../../../src/room/pipeline";
 import { PrimaryLink, type PrimaryTarget } from "../../../src/room/primary-link";
 import type { PublishIds } from "../../../src/room/publish-ids";
 import { RoomStats } from "../../../src/room/room-stats";
 import type { SequenceItem } from "../../../src/room/shard-protocol";
-import { ATTACHMENT_KEY, writeSocketState, type SocketState } from "../../../src/room/socket-state";
+import { ATTACHMENT_KEY, readSocketState, writeSocketState, type SocketState } from "../../../src/room/socket-state";
 import type { TopicSnapshots } from "../../../src/room/topic-snapshots";
 
 const READY_STATE_OPEN = 1;
@@ -175,4 +175,18 @@ export class RecordingHost implements InboundHost {
 /** Lets the pipeline's promises (the primary's answers, reply-order slots) settle. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A room's frame handling over a recording host; `receive` passes the socket's current state, as the Durable Object does. */
+export function inboundRoom(vars: RawVars = {}) {
+  const host = new RecordingHost(vars);
+  const inbound = new Inbound(host);
+  const receive = (ws: TestSocket, message: string | ArrayBuffer) => inbound.onMessage(ws, readSocketState(ws)!, message);
+  const frame = (ws: TestSocket, value: Record<string, unknown>) => receive(ws, JSON.stringify(value));
+  return { host, receive, frame };
+}
+
+/** A fresh connection with `overrides` in its attachment. */
+export function connect(overrides: Partial<SocketState> = {}): TestSocket {
+  return socketWith(stateOf(overrides));
 }
