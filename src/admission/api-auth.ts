@@ -8,7 +8,7 @@
 import type { Config } from "../config";
 import { ADMIN_CAPABILITY } from "../shared/capabilities";
 import { bearerToken } from "./bearer-token";
-import { errorResponse } from "./http-error";
+import { errorResponse } from "../shared/http-error";
 import { roomOutOfScopeResponse } from "./refusals";
 import { scopeCovers, type RoomScope } from "./room-scope";
 import { verifyToken } from "./token-claims";

@@ -6,7 +6,7 @@
  * contain belongs to its route (worker/publish-body.ts, worker/tickets.ts).
  */
 import { MAX_RPC_MESSAGE_BYTES } from "../shared/limits";
-import { errorResponse } from "./http-error";
+import { errorResponse } from "../shared/http-error";
 import { ErrorCode } from "../shared/error-codes";
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };

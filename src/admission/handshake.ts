@@ -5,7 +5,7 @@
  * Runtime-free, so the unit tests run it in Node.
  */
 import { SUBPROTOCOL_V1, TOKEN_SUBPROTOCOL_PREFIX, type WireMode } from "../shared/protocol";
-import { errorResponse } from "./http-error";
+import { errorResponse } from "../shared/http-error";
 import { MAX_OFFERED_SUBPROTOCOLS } from "../shared/limits";
 import { ErrorCode } from "../shared/error-codes";
 

@@ -12,7 +12,7 @@ export { admitConnection, type AdmitConnectionOptions, type Admitted, type Answe
 export { admitApi, callerMayUseRoom, type ApiCaller } from "./api-auth";
 export { badBody, parseJsonBody, readBodyText, type BodyResult } from "./body-reading";
 export type { ConnectionGrant } from "./connection-auth";
-export { errorResponse } from "./http-error";
+export { errorResponse } from "../shared/http-error";
 export { refuseForeignOrigin } from "./origin";
 export { ROOM_OUT_OF_SCOPE, authFailureResponse, invalidRoomResponse, roomOutOfScopeResponse } from "./refusals";
 export { RoomOutOfScopeError, roomInScope, roomStubFor } from "./room-scope";

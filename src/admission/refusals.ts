@@ -7,7 +7,7 @@
 import { CloseCode } from "../shared/close-codes";
 import { Close } from "../shared/closes";
 import { ROOM_NAME_RULE } from "../shared/room-name";
-import { errorResponse } from "./http-error";
+import { errorResponse } from "../shared/http-error";
 import { ErrorCode } from "../shared/error-codes";
 
 /** The 403 / 4003 message for a room outside the caller's scope (room-scope.ts). */

@@ -7,7 +7,7 @@
  * Connections with the same view of a batch (same topic filters, not a sender in it) share one
  * encoded frame, so a batch costs one serialization per distinct filter set, not per socket.
  */
-import { encodeMessageFrame, type StoredMessage } from "../shared/protocol";
+import { encodeBatch, encodeMessageFrame, type StoredMessage } from "../shared/protocol";
 import { acceptsTopic } from "../shared/topics";
 import type { SocketState } from "./socket-state";
 
@@ -59,7 +59,7 @@ export class Batcher {
         const chosen = entries.filter(
           (entry) => entry.message.seq > floor && acceptsTopic(state.topics, entry.message.topic) && !(excludesSelf && entry.senderId === state.id),
         );
-        frame = chosen.length === 0 ? null : `{"type":"batch","messages":[${chosen.map((entry) => entry.frame).join(",")}]}`;
+        frame = chosen.length === 0 ? null : encodeBatch(chosen.map((entry) => entry.frame));
         frames.set(key, frame);
       }
       if (frame !== null) out.push([ws, state, frame]);

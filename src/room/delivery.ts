@@ -4,7 +4,7 @@
  * and a failed send that closes only that peer (the partyserver pattern). Returns what was
  * sent as [messages, bytes] for the room's counters.
  */
-import { encodeMessageFrame, rawPayload, type StoredMessage } from "../shared/protocol";
+import { encodeDirect, encodeMessageFrame, rawPayload, type StoredMessage } from "../shared/protocol";
 import { acceptsTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import { readSocketState, type SocketState } from "./socket-state";
@@ -100,7 +100,7 @@ export class Delivery {
 
   /** A direct message: not sequenced, not stored. Raw targets get the data as raw text. */
   direct(ws: WebSocket, state: SocketState, from: string, dataJson: string, ts: number): void {
-    const payload = state.mode === "v1" ? `{"type":"direct","from":${JSON.stringify(from)},"data":${dataJson},"ts":${ts}}` : rawPayload(dataJson);
+    const payload = state.mode === "v1" ? encodeDirect(from, dataJson, ts) : rawPayload(dataJson);
     this.send(ws, state, payload);
   }
 }

@@ -5,11 +5,9 @@
  * The parts go out joined (one RPC answer) or as a byte stream (a page of large messages can be
  * far over the 32 MiB JS RPC limit; a stream is not).
  */
+import { HISTORY_PAGE_MAX_MESSAGES } from "../shared/limits";
 import { encodeHistoryItem } from "../shared/protocol";
 import type { History } from "./history";
-
-/** Most history messages one HTTP read returns. */
-export const HISTORY_PAGE_MAX_MESSAGES = 1000;
 
 /** `{"epoch":…,"seq":…,"messages":[…]}` in parts: the head, one part per message, the tail. */
 export function historyPageParts(history: History, since: number, limit: number, nowMs: number): string[] {

@@ -14,16 +14,17 @@
 import type { Config } from "../config";
 import type { RoomPolicy } from "../room-policies";
 import type { ConnectionCapability } from "../shared/capabilities";
-import { CloseCode } from "../shared/close-codes";
+import { closeWith } from "../shared/close-quietly";
+import { Close, type NamedClose } from "../shared/closes";
+import { MAX_TOPIC_LENGTH } from "../shared/limits";
 import { ErrorCode, decodeClientFrame, encodeAck, encodeError, encodePong, type ClientFrame } from "../shared/protocol";
 import { TokenBucket } from "../shared/rate-limiter";
-import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+import { isValidTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import type { Delivery } from "./delivery";
 import { publishKey } from "./publish-key";
 import type { RoomStats } from "./room-stats";
 import type { SequenceItem } from "./shard-protocol";
-import { closeQuietly } from "./socket-io";
 import { log } from "../log";
 import type { Pipeline } from "./pipeline";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
@@ -60,12 +61,12 @@ export class Inbound {
     const bytes = messageBytes(message, maxMessageBytes);
     this.host.stats.countIn(bytes);
     if (bytes > maxMessageBytes) {
-      this.close(ws, state, CloseCode.messageTooBig, `message over ${maxMessageBytes} bytes`);
+      this.close(ws, state, Close.messageTooBig(maxMessageBytes));
       return;
     }
     const decision = this.bucketFor(ws).take(Date.now());
     if (decision === "close") {
-      this.close(ws, state, CloseCode.policyViolation, "rate limit exceeded");
+      this.close(ws, state, Close.rateLimited);
       return;
     }
     if (decision === "drop") {
@@ -86,12 +87,12 @@ export class Inbound {
     else if (decoded.ok) {
       const frame = decoded.frame;
       this.inOrder(ws, state, () => this.onV1Frame(ws, readSocketState(ws) ?? state, frame));
-    } else if (decoded.kind === "invalid") this.close(ws, state, CloseCode.invalidPayload, decoded.reason);
+    } else if (decoded.kind === "invalid") this.close(ws, state, Close.invalidFrame(decoded.reason));
     else this.reply(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
   }
 
   private onBinary(ws: WebSocket, state: SocketState, message: ArrayBuffer): void {
-    if (this.host.policy.binary === "deny") closeQuietly(ws, CloseCode.unsupportedData, "binary frames are not allowed in this room");
+    if (this.host.policy.binary === "deny") closeWith(ws, Close.binaryNotAllowed);
     else if (this.mayPublish(ws, state)) this.host.relayBinary(ws, state, message);
   }
 
@@ -103,8 +104,8 @@ export class Inbound {
       },
       // Which connection lost its publish (the pipeline's own line says why a group failed).
       failed: (error) => {
-        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "Inbound.publish", reason: "message not stored", error });
-        closeQuietly(ws, CloseCode.internalError, "message not stored");
+        log("error", { connectionId: state.id, code: Close.messageNotStored.code, where: "Inbound.publish", reason: Close.messageNotStored.reason, error });
+        closeWith(ws, Close.messageNotStored);
       },
     });
   }
@@ -115,8 +116,8 @@ export class Inbound {
       try {
         handle();
       } catch (error) {
-        log("error", { connectionId: state.id, code: CloseCode.internalError, where: "Inbound.inOrder", error });
-        closeQuietly(ws, CloseCode.internalError, "internal error");
+        log("error", { connectionId: state.id, code: Close.internalError.code, where: "Inbound.inOrder", error });
+        closeWith(ws, Close.internalError);
       }
     });
   }
@@ -127,8 +128,8 @@ export class Inbound {
   }
 
   /** A close in its place: the acks of the socket's earlier publishes go out first. */
-  private close(ws: WebSocket, state: SocketState, code: number, reason: string): void {
-    this.inOrder(ws, state, () => closeQuietly(ws, code, reason));
+  private close(ws: WebSocket, state: SocketState, close: NamedClose): void {
+    this.inOrder(ws, state, () => closeWith(ws, close));
   }
 
   private onV1Frame(ws: WebSocket, state: SocketState, frame: ClientFrame): void {

@@ -5,12 +5,12 @@
  * and the presence part of a welcome. Only v1 sockets hear presence, so a room without any
  * skips the bookkeeping. A shard's presence is its primary's (sharded-primary.ts).
  */
-import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS } from "../shared/limits";
+import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS, MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
+import { encodePresenceCounts, encodePresenceDiff, encodePresenceList, type PresenceCounts, type RoomView } from "../shared/protocol";
 import type { LocalSockets } from "./local-sockets";
-import { MAX_MEMBERS_IN_WELCOME, PresenceBatch, encodePresenceDiff, memberOf, usersOf } from "./presence";
-import { PresenceModeTracker, encodePresenceCounts, encodePresenceList, type PresenceCounts } from "./presence-mode";
+import { PresenceBatch, memberOf, usersOf } from "./presence";
+import { PresenceModeTracker } from "./presence-mode";
 import type { SocketState } from "./socket-state";
-import type { RoomView } from "./welcome";
 
 /** The presence fields of a welcome. */
 export type PresenceView = Pick<RoomView, "members" | "memberCount" | "users" | "presence" | "userCount">;

@@ -6,13 +6,13 @@
  * and presence frames with the v1 batcher (batcher.ts). Sends go through Delivery, so a failed
  * peer is closed alone.
  */
-import { CloseCode } from "../shared/close-codes";
+import { closeWith } from "../shared/close-quietly";
+import { Close, type NamedClose } from "../shared/closes";
 import type { StoredMessage } from "../shared/protocol";
 import type { RoomPolicy } from "../room-policies";
 import { Batcher } from "./batcher";
 import type { Delivery, Skip } from "./delivery";
 import type { RoomStats } from "./room-stats";
-import { closeQuietly } from "./socket-io";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import type { ShardEvent } from "./shard-protocol";
 
@@ -152,12 +152,12 @@ export class LocalSockets {
   kick(connectionId: string): boolean {
     const [target] = this.open(connectionId);
     if (!target) return false;
-    closeQuietly(target[0], CloseCode.kicked, "kicked");
+    closeWith(target[0], Close.kicked);
     return true;
   }
 
-  closeAll(code: number, reason: string): void {
-    for (const ws of this.ctx.getWebSockets()) closeQuietly(ws, code, reason);
+  closeAll(close: NamedClose): void {
+    for (const ws of this.ctx.getWebSockets()) closeWith(ws, close);
   }
 
   private flushBatch(): void {

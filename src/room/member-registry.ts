@@ -3,7 +3,8 @@
  * The primary's list of every connection of a sharded room, with its shard, user and presence
  * state, in SQLite: the primary holds no sockets and may hibernate while shards keep theirs.
  */
-import { MAX_MEMBERS_IN_WELCOME, type Member, type UserView } from "./presence";
+import { MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
+import type { Member, UserView } from "../shared/protocol";
 
 interface MemberRow extends Record<string, SqlStorageValue> {
   id: string;

@@ -18,6 +18,7 @@
  * pipeline; the answer still takes its place in the shard's reply order.
  */
 import { log } from "../log";
+import { ErrorCode } from "../shared/error-codes";
 import type { StoredMessage } from "../shared/protocol";
 import type { History } from "./history";
 import type { PrimaryLink } from "./primary-link";
@@ -130,7 +131,7 @@ export class Pipeline {
   async publishAll(items: SequenceItem[]): Promise<BatchEntryResult[]> {
     const outcomes = await Promise.allSettled(items.map((item) => this.publishAsync(item)));
     return outcomes.map((outcome) =>
-      outcome.status === "fulfilled" ? { seq: outcome.value } : { error: { code: "internal_error", message: "the room did not store the message" } },
+      outcome.status === "fulfilled" ? { seq: outcome.value } : { error: { code: ErrorCode.internalError, message: "the room did not store the message" } },
     );
   }
 

@@ -16,6 +16,7 @@
  * tests load it). Nothing here is durable: after a wake the mode is derived from the count again
  * (inside the hysteresis band a woken room counts, the cheaper guess; the first flush says so).
  */
+import type { PresenceCounts } from "../shared/protocol";
 
 /** Delay that batches joins, leaves and updates into one presence frame. */
 export const PRESENCE_FLUSH_MS = 25;
@@ -23,11 +24,6 @@ export const PRESENCE_FLUSH_MS = 25;
 export const PRESENCE_COUNT_INTERVAL_MS = 1_000;
 
 export type PresenceMode = "list" | "counts";
-
-export interface PresenceCounts {
-  memberCount: number;
-  userCount: number;
-}
 
 /** What the next flush sends to every v1 socket. */
 export type PresenceFlush =
@@ -109,14 +105,4 @@ export class PresenceModeTracker {
     if (this.mode !== "counts") return PRESENCE_FLUSH_MS;
     return Math.max(PRESENCE_FLUSH_MS, this.lastCountsAtMs + PRESENCE_COUNT_INTERVAL_MS - nowMs);
   }
-}
-
-/** `{"type":"presence","presence":"counts","memberCount","userCount"}`: the room counts. */
-export function encodePresenceCounts(counts: PresenceCounts): string {
-  return JSON.stringify({ type: "presence", presence: "counts", memberCount: counts.memberCount, userCount: counts.userCount });
-}
-
-/** `{"type":"presence","presence":"list","members","memberCount","users"}`: the whole list, replacing the client's. */
-export function encodePresenceList(members: readonly object[], memberCount: number, users: readonly object[]): string {
-  return JSON.stringify({ type: "presence", presence: "list", members, memberCount, users });
 }

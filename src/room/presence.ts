@@ -2,31 +2,13 @@
  * @module presence
  * Who is in the room, by connection and by user, and batched presence diffs (docs/protocol.md §3).
  * The member list is derived from the sockets' attachments, never kept only in memory; diffs
- * are collected for PRESENCE_FLUSH_MS so a burst of joins costs one frame per connection.
+ * are collected for PRESENCE_FLUSH_MS so a burst of joins costs one frame per connection. The
+ * frame shapes and their encoders are the wire format's (shared/protocol).
  */
+import type { Member, PresenceDiff, UserView } from "../shared/protocol";
 import type { SocketState } from "./socket-state";
 
-export { MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
 export { PRESENCE_FLUSH_MS } from "./presence-mode";
-
-export interface Member {
-  connectionId: string;
-  userId?: string;
-  state?: unknown;
-}
-
-export interface UserView {
-  userId: string;
-  connections: number;
-}
-
-export interface PresenceDiff {
-  joined: Member[];
-  left: string[];
-  updated: Member[];
-  usersJoined: string[];
-  usersLeft: string[];
-}
 
 export function memberOf(state: SocketState): Member {
   return {
@@ -95,14 +77,4 @@ export class PresenceBatch {
     this.usersBefore = undefined;
     return diff;
   }
-}
-
-export function encodePresenceDiff(diff: PresenceDiff): string {
-  const frame: Record<string, unknown> = { type: "presence" };
-  if (diff.joined.length) frame.joined = diff.joined;
-  if (diff.left.length) frame.left = diff.left;
-  if (diff.updated.length) frame.updated = diff.updated;
-  if (diff.usersJoined.length) frame.usersJoined = diff.usersJoined;
-  if (diff.usersLeft.length) frame.usersLeft = diff.usersLeft;
-  return JSON.stringify(frame);
 }

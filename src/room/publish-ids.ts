@@ -6,13 +6,10 @@
  * every caller (sockets, shards, the HTTP API) builds its key with `publishKey` (publish-key.ts),
  * the one place that rule lives.
  */
+import { PUBLISH_ID_MAX_ENTRIES, PUBLISH_ID_WINDOW_MS } from "../shared/limits";
 
 export { publishKey, type PublishIdScope } from "./publish-key";
 
-/** How long a publish id is remembered. */
-export const PUBLISH_ID_WINDOW_MS = 10 * 60 * 1000;
-/** Most ids remembered per room; the oldest are forgotten first. */
-export const PUBLISH_ID_MAX_ENTRIES = 10_000;
 /** Trim the id table once per this many inserts. */
 const TRIM_EVERY_INSERTS = 256;
 

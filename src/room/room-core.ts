@@ -15,8 +15,9 @@ import type { Env } from "../env";
 import type { ConnectionIdentity } from "../identity";
 import { log } from "../log";
 import { DEFAULT_POLICY, policyFor, type RoomPolicy } from "../room-policies";
-import { CloseCode } from "../shared/close-codes";
-import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS } from "../shared/limits";
+import { closeWith } from "../shared/close-quietly";
+import { Close, type NamedClose } from "../shared/closes";
+import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS, MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
 import { utf8ByteLength } from "../shared/utf8";
 import { Delivery } from "./delivery";
 import { History } from "./history";
@@ -24,25 +25,21 @@ import { Inbound, type InboundHost } from "./inbound";
 import { LocalPresence } from "./local-presence";
 import { LocalSockets, READY_STATE_OPEN, type LocalGate } from "./local-sockets";
 import { Pipeline } from "./pipeline";
-import { MAX_MEMBERS_IN_WELCOME, memberOf, usersOf } from "./presence";
+import { memberOf, usersOf } from "./presence";
 import { PublishIds } from "./publish-ids";
 import type { RoomInfo, RoomRole } from "./room-role";
 import { RoomStats } from "./room-stats";
-import { PRIMARY_UNAVAILABLE_REASON, ShardRoom } from "./shard-room";
+import { ShardRoom } from "./shard-room";
 import { ShardedPrimary } from "./sharded-primary";
 import { shardObjectName, type SequenceItem } from "./shard-protocol";
 import { SingleRoom } from "./single-room";
-import { closeQuietly } from "./socket-io";
 import { readSocketState, type SocketState } from "./socket-state";
 import { TokenExpiry } from "./token-expiry";
 import { TopicSnapshots } from "./topic-snapshots";
 import { UsedTickets } from "./used-tickets";
 
 /** Why a room refuses an upgrade (capacity 1013, used ticket 4001, primary unreachable 1013). */
-export interface Refusal {
-  code: number;
-  reason: string;
-}
+export type Refusal = NamedClose;
 
 export class RoomCore {
   readonly config: Config;
@@ -161,11 +158,11 @@ export class RoomCore {
   /** Capacity (1013) and single-use tickets (4001) are the room's to decide. */
   async refusalFor(identity: ConnectionIdentity): Promise<Refusal | undefined> {
     const roomTotal = this.policy.maxConnections ?? this.config.limits.maxConnectionsPerRoom;
-    if (this.sockets.isFull(this.role.maxConnections(roomTotal))) return { code: CloseCode.tryAgainLater, reason: "room is full" };
+    if (this.sockets.isFull(this.role.maxConnections(roomTotal))) return Close.roomFull;
     if (identity.ticketId) {
       const fresh = await this.role.redeemTicket(identity.ticketId, identity.ticketExpiresAtMs ?? Date.now());
-      if (fresh === undefined) return { code: CloseCode.tryAgainLater, reason: PRIMARY_UNAVAILABLE_REASON };
-      if (!fresh) return { code: CloseCode.unauthorized, reason: "ticket already used" };
+      if (fresh === undefined) return Close.primaryUnavailable;
+      if (!fresh) return Close.ticketAlreadyUsed;
     }
     return undefined;
   }
@@ -205,7 +202,7 @@ export class RoomCore {
     const role = this.role;
     role.cancel();
     await role.closeForDelete();
-    this.sockets.closeAll(CloseCode.goingAway, "room deleted");
+    this.sockets.closeAll(Close.roomDeleted);
     this.presence.reset(this.presenceListMaxMembers);
     this.sockets.cancelBatch();
     await this.ctx.storage.deleteAll();
@@ -220,8 +217,8 @@ export class RoomCore {
   private sendFailed(ws: WebSocket, state: SocketState, error: unknown): void {
     // A socket already closing (its close frame is on the way) is not a failure worth a log line.
     if (ws.readyState !== READY_STATE_OPEN) return;
-    log("error", { room: this.roomName, connectionId: state.id, code: CloseCode.internalError, where: "Delivery.send", reason: "send failed", error });
-    closeQuietly(ws, CloseCode.internalError, "send failed");
+    log("error", { room: this.roomName, connectionId: state.id, code: Close.sendFailed.code, where: "Delivery.send", reason: Close.sendFailed.reason, error });
+    closeWith(ws, Close.sendFailed);
   }
 
   /** The inbound handler's view of the room: current config, policy and stores; hooks go to the role. */

@@ -6,9 +6,8 @@
  * learns its room name and hands every role-dependent step to it; what all roles share
  * (storage, sockets, delivery, presence, stats, the pipeline) stays in the core.
  */
-import type { StoredMessage } from "../shared/protocol";
+import type { Member, StoredMessage } from "../shared/protocol";
 import type { LocalGate } from "./local-sockets";
-import type { Member } from "./presence";
 import type { PrimaryLink } from "./primary-link";
 import type { Counters, RecentClose } from "./room-stats";
 import type { SocketState } from "./socket-state";

@@ -6,8 +6,8 @@
  * on every close), so hibernation loses at most one flush interval and no counter write of its
  * own ever holds the room's sends.
  */
+import { RECENT_CLOSES_KEPT } from "../shared/limits";
 
-export const RECENT_CLOSES_KEPT = 50;
 /** Delay between a counter change and its write to storage. */
 export const STATS_FLUSH_DELAY_MS = 1_000;
 

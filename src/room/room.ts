@@ -15,16 +15,18 @@ import type { Env } from "../env";
 import { readIdentity } from "../identity";
 import { log } from "../log";
 import { refuseUpgrade } from "../refuse-upgrade";
-import { CloseCode } from "../shared/close-codes";
-import { closeReplyFor } from "./close-reply";
+import { closeReplyFor } from "../shared/close-reply";
+import { closeQuietly, closeWith } from "../shared/close-quietly";
+import { Close } from "../shared/closes";
+import { ErrorCode } from "../shared/error-codes";
+import { errorResponse } from "../shared/http-error";
+import type { Member } from "../shared/protocol";
 import { historyPageParts, partsStream } from "./history-page";
 import { messageStream } from "./message-stream";
 import { apiItem, type ApiMessage, type BatchEntryResult } from "./pipeline";
-import type { Member } from "./presence";
 import { RoomCore } from "./room-core";
 import type { RoomInfo } from "./room-role";
 import { attachResultToWire, type AttachRequest, type AttachResultOnWire, type BinaryFrame, type SequenceItem, type ShardEvent, type ShardStats } from "./shard-protocol";
-import { closeQuietly } from "./socket-io";
 import { readSocketState, socketStateFor, socketStateProblem } from "./socket-state";
 
 export type { RoomInfo } from "./room-role";
@@ -54,7 +56,7 @@ export class Room extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const identity = readIdentity(request.headers);
     if (!identity || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "bad_request", message: "rooms accept WebSocket upgrades from the Worker only" } }, { status: 400 });
+      return errorResponse(ErrorCode.badRequest, "rooms accept WebSocket upgrades from the Worker only");
     }
     const core = this.#core;
     core.rememberRoom(identity.room, identity.shard);
@@ -62,7 +64,7 @@ export class Room extends DurableObject<Env> {
     const state = socketStateFor(identity, url, core.faultsAllowed);
     // The Worker already answered 400 for `?topics=` over budget; this backstop covers any caller.
     const oversized = socketStateProblem(state);
-    if (oversized) return Response.json({ error: { code: "bad_request", message: oversized } }, { status: 400 });
+    if (oversized) return errorResponse(ErrorCode.badRequest, oversized);
     const refusal = await core.refusalFor(identity);
     if (refusal) {
       core.stats.recordClose(refusal, Date.now());
@@ -78,14 +80,14 @@ export class Room extends DurableObject<Env> {
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
     const state = readSocketState(ws);
     if (!state) {
-      closeQuietly(ws, CloseCode.internalError, "connection state lost");
+      closeWith(ws, Close.connectionStateLost);
       return;
     }
     try {
       this.#core.inbound.onMessage(ws, state, message);
     } catch (error) {
-      log("error", { room: this.#core.roomName, connectionId: state.id, code: CloseCode.internalError, where: "Room.webSocketMessage", error });
-      closeQuietly(ws, CloseCode.internalError, "internal error");
+      log("error", { room: this.#core.roomName, connectionId: state.id, code: Close.internalError.code, where: "Room.webSocketMessage", error });
+      closeWith(ws, Close.internalError);
     }
   }
 
@@ -98,8 +100,8 @@ export class Room extends DurableObject<Env> {
 
   override webSocketError(ws: WebSocket, error: unknown): void {
     log("error", { room: this.#core.roomName, connectionId: readSocketState(ws)?.id, where: "Room.webSocketError", error });
-    this.#core.depart(ws, CloseCode.internalError, "socket error");
-    closeQuietly(ws, CloseCode.internalError, "socket error");
+    this.#core.depart(ws, Close.socketError.code, Close.socketError.reason);
+    closeWith(ws, Close.socketError);
   }
 
   /** Alarm: closes connections whose token expired (works across hibernation). */
@@ -208,8 +210,9 @@ export class Room extends DurableObject<Env> {
     return this.#core.sockets.direct(to, from, dataJson, ts);
   }
 
+  /** The primary closes this shard's sockets (a room delete); code and reason as separate RPC arguments. */
   async closeAll(code: number, reason: string): Promise<void> {
-    this.#core.sockets.closeAll(code, reason);
+    this.#core.sockets.closeAll({ code, reason });
   }
 
   async shardStats(): Promise<ShardStats> {

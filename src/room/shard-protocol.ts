@@ -4,9 +4,8 @@
  * shards. The primary owns seq, epoch, history, snapshots, publish ids and the member registry;
  * each shard holds a share of the sockets and forwards what they publish.
  */
-import type { StoredMessage } from "../shared/protocol";
+import type { Member, StoredMessage, UserView } from "../shared/protocol";
 import { messageStream, readMessageStream } from "./message-stream";
-import type { Member, UserView } from "./presence";
 import type { Counters, RecentClose } from "./room-stats";
 
 /** Separates a logical room name from a shard number in Durable Object names (never in room names). */

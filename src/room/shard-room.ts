@@ -9,8 +9,9 @@
  * connections still being attached.
  */
 import { log } from "../log";
-import { CloseCode } from "../shared/close-codes";
-import type { StoredMessage } from "../shared/protocol";
+import { closeWith } from "../shared/close-quietly";
+import { Close } from "../shared/closes";
+import { encodeWelcomeFor, type StoredMessage } from "../shared/protocol";
 import { BinaryLink } from "./binary-link";
 import type { LocalGate } from "./local-sockets";
 import { readMessageStream } from "./message-stream";
@@ -19,12 +20,7 @@ import { PrimaryLink } from "./primary-link";
 import type { RoomCore } from "./room-core";
 import type { RoomInfo, RoomRole } from "./room-role";
 import { attachResultFromWire, type AttachRequest, type AttachResult, type AttachResultOnWire } from "./shard-protocol";
-import { closeQuietly } from "./socket-io";
 import { writeSocketState, type SocketState } from "./socket-state";
-import { welcomeFrame } from "./welcome";
-
-/** Close reason when a shard cannot reach its primary while a connection is being set up. */
-export const PRIMARY_UNAVAILABLE_REASON = "room unavailable, try again later";
 
 export class ShardRoom implements RoomRole {
   readonly primaryLink: PrimaryLink;
@@ -82,7 +78,7 @@ export class ShardRoom implements RoomRole {
     const attached = await this.askPrimaryDuringUpgrade<AttachResult>(() => onWire().then(attachResultFromWire));
     if (!attached) {
       this.pendingAttach.delete(state.id);
-      closeQuietly(server, CloseCode.tryAgainLater, PRIMARY_UNAVAILABLE_REASON);
+      closeWith(server, Close.primaryUnavailable);
       return;
     }
     const waiting = this.pendingAttach.get(state.id) ?? [];
@@ -91,7 +87,7 @@ export class ShardRoom implements RoomRole {
     const ready: SocketState = { ...state, floorSeq: Math.max(attached.seq, ...fresh.map((message) => message.seq)) };
     writeSocketState(server, ready);
     if (ready.mode === "v1") {
-      server.send(welcomeFrame(core.roomName, ready, { ...attached, missed: attached.replay.length }, core.config.limits));
+      server.send(encodeWelcomeFor(core.roomName, ready, { ...attached, missed: attached.replay.length }, core.config.limits));
     }
     for (const message of attached.replay) core.delivery.deliver(server, ready, message);
     for (const message of attached.snapshots) core.delivery.deliver(server, ready, message, true);
@@ -110,7 +106,7 @@ export class ShardRoom implements RoomRole {
     try {
       return await call();
     } catch (error) {
-      log("error", { room: this.core.roomName, code: CloseCode.tryAgainLater, where: "ShardRoom.askPrimaryDuringUpgrade", error, reason: "primary unavailable" });
+      log("error", { room: this.core.roomName, code: Close.primaryUnavailable.code, where: "ShardRoom.askPrimaryDuringUpgrade", error, reason: "primary unavailable" });
       return undefined;
     }
   }

@@ -11,12 +11,12 @@
  * It holds no sockets: the Worker places every connection on a shard. What it would do with one
  * anyway is what a single room does, which it builds on (single-room.ts).
  */
-import { CloseCode } from "../shared/close-codes";
 import { log } from "../log";
-import type { StoredMessage } from "../shared/protocol";
+import { Close } from "../shared/closes";
+import { encodePresenceCounts, encodePresenceDiff, encodePresenceList, type Member, type PresenceCounts, type StoredMessage } from "../shared/protocol";
 import { MemberRegistry } from "./member-registry";
-import { PresenceBatch, encodePresenceDiff, type Member } from "./presence";
-import { PresenceModeTracker, encodePresenceCounts, encodePresenceList, type PresenceCounts } from "./presence-mode";
+import { PresenceBatch } from "./presence";
+import { PresenceModeTracker } from "./presence-mode";
 import { resumePlan } from "./resume";
 import type { RoomCore } from "./room-core";
 import type { RoomInfo } from "./room-role";
@@ -164,7 +164,7 @@ export class ShardedPrimary extends SingleRoom {
     await Promise.all(
       Array.from({ length: this.shardCount }, async (_, index) => {
         try {
-          await this.core.shardStub(index).closeAll(CloseCode.goingAway, "room deleted");
+          await this.core.shardStub(index).closeAll(Close.roomDeleted.code, Close.roomDeleted.reason);
         } catch (error) {
           // The room is deleted anyway; that shard's sockets stay until they leave or the shard restarts.
           log("error", { room: this.core.roomName, where: "ShardedPrimary.closeForDelete", reason: `shard ${index} did not close its connections`, error });

@@ -4,13 +4,12 @@
  * (pipeline.ts), delivers them here, keeps presence from its sockets (local-presence.ts) and
  * redeems its own tickets. The primary of a sharded room builds on it (sharded-primary.ts).
  */
-import type { StoredMessage } from "../shared/protocol";
+import { encodeWelcomeFor, type RoomView, type StoredMessage } from "../shared/protocol";
 import { log } from "../log";
 import { resumePlan, type ResumePlan } from "./resume";
 import type { RoomCore } from "./room-core";
 import type { RoomInfo, RoomRole } from "./room-role";
 import type { SocketState } from "./socket-state";
-import { welcomeFrame, type RoomView } from "./welcome";
 
 export class SingleRoom implements RoomRole {
   constructor(protected readonly core: RoomCore) {}
@@ -32,7 +31,7 @@ export class SingleRoom implements RoomRole {
     log("connect", { room: core.roomName, connectionId: state.id });
 
     const plan = resumePlan(url.searchParams, core.history, state.topics, Date.now(), core.pipeline.deliveredSeq);
-    if (state.mode === "v1") server.send(welcomeFrame(core.roomName, state, this.view(plan), core.config.limits));
+    if (state.mode === "v1") server.send(encodeWelcomeFor(core.roomName, state, this.view(plan), core.config.limits));
     if (plan?.recovered) for (const message of plan.messages) core.delivery.deliver(server, state, message);
     else this.sendSnapshots(server, state, state.topics);
     announceJoin();

@@ -4,7 +4,8 @@
  * topic length, count and total length (docs/protocol.md §3 "Topics").
  */
 import { topicsBudgetProblem } from "../shared/socket-budget";
-import { MAX_TOPIC_LENGTH, isValidTopic } from "../shared/topics";
+import { MAX_TOPIC_LENGTH } from "../shared/limits";
+import { isValidTopic } from "../shared/topics";
 
 export type SubscriptionResult = { ok: true; topics: string[]; added: string[] } | { ok: false; message: string };
 

@@ -4,11 +4,9 @@
  * Object alarm at the earliest expiry; alarms survive hibernation, and each run re-arms for the
  * next expiry still ahead.
  */
-import { CloseCode } from "../shared/close-codes";
-import { closeQuietly } from "./socket-io";
+import { closeWith } from "../shared/close-quietly";
+import { Close } from "../shared/closes";
 import type { SocketState } from "./socket-state";
-
-export const TOKEN_EXPIRED_REASON = "token expired";
 
 export class TokenExpiry {
   constructor(private readonly storage: DurableObjectStorage) {}
@@ -24,7 +22,7 @@ export class TokenExpiry {
     for (const [ws, state] of sockets) {
       const expires = state.tokenExpiresAtMs;
       if (expires === undefined) continue;
-      if (expires <= nowMs) closeQuietly(ws, CloseCode.unauthorized, TOKEN_EXPIRED_REASON);
+      if (expires <= nowMs) closeWith(ws, Close.tokenExpired);
       else next = Math.min(next ?? expires, expires);
     }
     if (next !== undefined) await this.storage.setAlarm(next);

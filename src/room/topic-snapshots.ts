@@ -4,11 +4,9 @@
  * a connection when it subscribes, marked `snapshot: true` (docs/protocol.md §3 "Topics"). Data longer than
  * one SQLite value may be keeps its first part in `topic_latest` and the rest in `topic_chunks`.
  */
+import { MAX_SNAPSHOTS_PER_SUBSCRIBE } from "../shared/limits";
 import type { StoredMessage } from "../shared/protocol";
 import { splitText } from "./text-chunks";
-
-/** Most snapshots sent for one subscribe: a wildcard over a huge topic space stays bounded. */
-export const MAX_SNAPSHOTS_PER_SUBSCRIBE = 256;
 
 interface SnapshotRow extends Record<string, SqlStorageValue> {
   topic: string;

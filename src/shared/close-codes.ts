@@ -39,9 +39,6 @@ export type CloseCodeName = keyof typeof CloseCode;
 /** Codes that only describe a local condition and never appear in a close frame (RFC 6455 §7.4.1). */
 export const RESERVED_CLOSE_CODES: ReadonlySet<number> = new Set([1005, 1006, 1015]);
 
-// The room imports this from here; pass 2 of issue 12 points it at limits.ts and drops this line.
-export { MAX_CLOSE_REASON_BYTES } from "./limits";
-
 /**
  * True when a peer may put `code` in a close frame: 1000–1003, 1007–1014 (IANA registered),
  * 3000–4999 (libraries and applications). Anything else received is a protocol error (1002).

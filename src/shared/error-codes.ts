@@ -1,7 +1,7 @@
 /**
  * @module error-codes
  * Every error `code` a client can read, in one table (the centrifuge `errors.go` idea): in HTTP
- * error bodies `{"error":{"code","message"}}` (docs/protocol.md §2, admission/http-error.ts), in
+ * error bodies `{"error":{"code","message"}}` (docs/protocol.md §2, http-error.ts), in
  * `/publish` result entries, and in v1 `{"type":"error"}` frames (docs/protocol.md §3). Each entry
  * has its HTTP status where it is sent over HTTP, whether it appears in error frames, and when it
  * is sent. Runtime-free: the Worker, the room, the adapters and the SDK read the same names.

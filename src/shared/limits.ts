@@ -106,6 +106,8 @@ export const MAX_RPC_MESSAGE_BYTES = 2.5 * 1024 * 1024;
 export const MAX_BATCH_MESSAGES = 100;
 /** Most history messages one `GET /rooms/:room/messages` returns. */
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
+/** Closes `GET /rooms/:room/info` lists in `recentCloses` (the newest; a sharded room's over all shards). */
+export const RECENT_CLOSES_KEPT = 50;
 
 // ---- fallback transports and STOMP (docs/protocol.md §10) ----
 

@@ -5,9 +5,6 @@
  */
 import { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CONNECTION } from "./limits";
 
-// The room imports these from here; pass 2 of issue 12 points it at limits.ts and drops this line.
-export { MAX_TOPIC_LENGTH, MAX_TOPICS_PER_CONNECTION };
-
 export function topicMatches(filter: string, topic: string): boolean {
   if (filter.endsWith("*")) return topic.startsWith(filter.slice(0, -1));
   return filter === topic;

@@ -3,7 +3,7 @@
  * Answering a client's close frame on the sockets the Worker accepts itself (STOMP, SockJS
  * websocket), with the rule the room uses. Closing itself is shared/close-quietly.ts.
  */
-import { closeReplyFor } from "../room/close-reply";
+import { closeReplyFor } from "../shared/close-reply";
 import { closeQuietly } from "../shared/close-quietly";
 
 /**

@@ -6,7 +6,7 @@
  * statuses and frame flags agree.
  */
 import { describe, expect, it } from "vitest";
-import { errorResponse } from "../../src/admission/http-error";
+import { errorResponse } from "../../src/shared/http-error";
 import { CloseCode, isSendableCloseCode } from "../../src/shared/close-codes";
 import { closeQuietly, closeWith, type Closable } from "../../src/shared/close-quietly";
 import { Close, type NamedClose } from "../../src/shared/closes";

@@ -4,7 +4,8 @@
  * frame may go again, and that a welcome in another mode than the others heard forces an announce.
  */
 import { describe, expect, it } from "vitest";
-import { PRESENCE_COUNT_INTERVAL_MS, PRESENCE_FLUSH_MS, PresenceModeTracker, encodePresenceCounts, encodePresenceList, listResumeMembers } from "../../src/room/presence-mode";
+import { PRESENCE_COUNT_INTERVAL_MS, PRESENCE_FLUSH_MS, PresenceModeTracker, listResumeMembers } from "../../src/room/presence-mode";
+import { encodePresenceCounts, encodePresenceList } from "../../src/shared/protocol";
 
 const counts = (memberCount: number, userCount = 0) => ({ memberCount, userCount });
 

@@ -4,7 +4,7 @@ import { TokenBucket } from "../../src/shared/rate-limiter";
 import { isValidRoomName } from "../../src/shared/room-name";
 import { acceptsTopic, parseTopicList } from "../../src/shared/topics";
 import { truncateUtf8, utf8ByteLength } from "../../src/shared/utf8";
-import { closeReplyFor } from "../../src/room/close-reply";
+import { closeReplyFor } from "../../src/shared/close-reply";
 
 describe("utf8ByteLength", () => {
   it("counts like TextEncoder for ASCII, two-, three- and four-byte characters", () => {

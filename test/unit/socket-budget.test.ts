@@ -16,7 +16,7 @@ import {
   topicsBudgetProblem,
   topicsQueryProblem,
 } from "../../src/shared/socket-budget";
-import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH } from "../../src/shared/topics";
+import { MAX_TOPICS_PER_CONNECTION, MAX_TOPIC_LENGTH } from "../../src/shared/limits";
 
 /** Issue 10 item 4: every client-set part of socket state has a budget, and the budgets fit 16 KiB. */
 describe("socket state budget", () => {

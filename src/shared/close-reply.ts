@@ -1,10 +1,14 @@
 /**
  * @module close-reply
- * What the room answers to a client's close frame (docs/protocol.md §1). Hibernatable sockets in workerd
- * do not answer by themselves, so the room must, or the client ends with 1006 after ~10 s.
+ * What a server endpoint answers to a client's close frame (docs/protocol.md §1): the room and
+ * the sockets the Worker accepts itself (transports/close-socket.ts) use this one rule.
+ * Hibernatable sockets in workerd do not answer by themselves, so the room must, or the client
+ * ends with 1006 after ~10 s. Runtime-free.
  */
-import { CloseCode, MAX_CLOSE_REASON_BYTES, RESERVED_CLOSE_CODES, isSendableCloseCode } from "../shared/close-codes";
-import { utf8ByteLength } from "../shared/utf8";
+import { RESERVED_CLOSE_CODES, isSendableCloseCode } from "./close-codes";
+import { Close } from "./closes";
+import { MAX_CLOSE_REASON_BYTES } from "./limits";
+import { utf8ByteLength } from "./utf8";
 
 export type CloseReply =
   /** Echo the client's code and reason. */
@@ -13,9 +17,6 @@ export type CloseReply =
   | { kind: "empty" }
   /** The connection is already gone (1006, 1015): nothing can be sent. */
   | { kind: "none" };
-
-export const INVALID_CLOSE_CODE_REASON = "invalid close code";
-export const CLOSE_REASON_TOO_LONG_REASON = "close reason over 123 bytes";
 
 /**
  * workerd reports a close frame without a status as 1005 and a lost connection as 1006 with
@@ -27,7 +28,7 @@ export const CLOSE_REASON_TOO_LONG_REASON = "close reason over 123 bytes";
 export function closeReplyFor(code: number, reason: string, wasClean: boolean): CloseReply {
   if (code === 1005 && reason === "") return { kind: "empty" };
   if (RESERVED_CLOSE_CODES.has(code) && code !== 1005 && !wasClean) return { kind: "none" };
-  if (!isSendableCloseCode(code)) return { kind: "echo", code: CloseCode.protocolError, reason: INVALID_CLOSE_CODE_REASON };
-  if (utf8ByteLength(reason) > MAX_CLOSE_REASON_BYTES) return { kind: "echo", code: CloseCode.protocolError, reason: CLOSE_REASON_TOO_LONG_REASON };
+  if (!isSendableCloseCode(code)) return { kind: "echo", ...Close.invalidCloseCode };
+  if (utf8ByteLength(reason) > MAX_CLOSE_REASON_BYTES) return { kind: "echo", ...Close.closeReasonTooLong };
   return { kind: "echo", code, reason };
 }
