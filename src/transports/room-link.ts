@@ -61,6 +61,8 @@ export class RoomLink {
       this.ws.send(JSON.stringify(frame));
       return true;
     } catch {
+      // A send throws only on a link the room or the runtime already closed: treated as that
+      // close (the adapter's client is told the room link broke), not as a new failure.
       this.received(Close.roomLinkBroke.code, Close.roomLinkBroke.reason);
       return false;
     }

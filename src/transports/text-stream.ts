@@ -50,6 +50,8 @@ export class TextStream {
   close(): void {
     if (!this.open) return;
     this.open = false;
+    // A rejection here means the client already went away: the response is over either way,
+    // and `gone` has reported that departure when it was the cause.
     this.writer.close().catch(() => {});
   }
 
