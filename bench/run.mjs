@@ -137,7 +137,7 @@ async function main() {
     ],
     servers: serverRecords(),
     ...result.document,
-  }, { prefix: options.scale ? "scale-" : "", extras: result.extras ?? {} });
+  }, { prefix: options.scale ? "scale-" : options.quick ? "quick-" : "", extras: result.extras ?? {} });
   console.log(`results: ${files.map((f) => f.slice(ROOT.length + 1)).join(", ")}`);
 }
 
