@@ -33,8 +33,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      // The body is refused either way; a cancel that fails only means the stream already ended.
-      await reader.cancel().catch(() => {});
+      await reader.cancel().catch(() => {
+        // The body is refused either way; a cancel that fails only means the stream already ended.
+      });
       return tooLarge(maxBytes);
     }
     chunks.push(value);

@@ -50,15 +50,18 @@ export class TextStream {
   close(): void {
     if (!this.open) return;
     this.open = false;
-    // A rejection here means the client already went away: the response is over either way,
-    // and `gone` has reported that departure when it was the cause.
-    this.writer.close().catch(() => {});
+    this.writer.close().catch(() => {
+      // The client already went away: the response is over either way, and `gone` has
+      // reported that departure when it was the cause.
+    });
   }
 
   private gone(reason: "client_gone" | "slow_reader"): void {
     if (!this.open) return;
     this.open = false;
-    this.writer.abort(reason).catch(() => {});
+    this.writer.abort(reason).catch(() => {
+      // Aborting a stream the client already closed rejects; `onGone` below reports the departure.
+    });
     this.onGone(reason);
   }
 }
