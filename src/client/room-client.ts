@@ -239,8 +239,7 @@ export class RoomClient {
       case "direct":
         return this.emitter.emit("direct", { from: frame.from, data: frame.data, ts: frame.ts });
       case "presence":
-        if (!("mode" in frame)) return this.emitter.emit("presence", this.roster.apply(frame));
-        return this.emitter.emit("presence", frame.mode === "counts" ? this.roster.counts(frame) : this.roster.reset(frame.members));
+        return this.emitter.emit("presence", this.roster.frame(frame));
       case "error":
         return this.onErrorFrame(frame.code, frame.message, frame.id);
       case "pong":
@@ -260,8 +259,7 @@ export class RoomClient {
     const outcome = this.sequencer.onWelcome(welcome);
     this.setState({ state: "open", connectionId: welcome.connectionId });
     if (outcome) this.emitter.emit("resume", outcome);
-    const counts = welcome.presence === "counts" ? { memberCount: welcome.memberCount ?? 0, ...(welcome.userCount === undefined ? {} : { userCount: welcome.userCount }) } : undefined;
-    this.emitter.emit("presence", this.roster.reset(welcome.members, counts));
+    this.emitter.emit("presence", this.roster.welcome(welcome));
     if (generation !== this.link.generation || !this.welcomed) return; // a handler closed or replaced the link
     this.syncTopics();
     if (this.presenceText !== undefined) this.sendText(this.presenceText);

@@ -5,7 +5,7 @@
  * updated). Above the room's list size (docs/protocol.md §8): no list, only the counts the room sends.
  */
 import type { PresenceChange, PresenceMode } from "./events";
-import type { Member, PresenceCountsFrame, PresenceDiffFrame } from "../shared/protocol";
+import type { Member, PresenceCountsFrame, PresenceDiffFrame, PresenceFrame, WelcomeServerFrame } from "../shared/protocol";
 
 export class Roster {
   private readonly byConnection = new Map<string, Member>();
@@ -21,7 +21,19 @@ export class Roster {
     return this.mode === "list" ? this.byConnection.size : this.counted.memberCount;
   }
 
-  /** A welcome or a whole list: `counts` set when the room counts instead. */
+  /** A welcome: the whole list, or the counts when the room counts instead. */
+  welcome(welcome: WelcomeServerFrame): PresenceChange {
+    if (welcome.presence !== "counts") return this.reset(welcome.members);
+    return this.reset([], { memberCount: welcome.memberCount ?? 0, ...(welcome.userCount === undefined ? {} : { userCount: welcome.userCount }) });
+  }
+
+  /** Any presence frame: a diff, a count, or the whole list again. */
+  frame(frame: PresenceFrame): PresenceChange {
+    if (!("mode" in frame)) return this.apply(frame);
+    return frame.mode === "counts" ? this.counts(frame) : this.reset(frame.members);
+  }
+
+  /** A whole list: `counts` set when the room counts instead. */
   reset(members: Member[], counts?: { memberCount: number; userCount?: number }): PresenceChange {
     this.byConnection.clear();
     this.mode = counts ? "counts" : "list";
