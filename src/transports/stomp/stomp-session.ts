@@ -17,30 +17,10 @@ import { SUPPORTED_VERSIONS, negotiateHeartBeats, negotiateVersion, parseHeartBe
 import { RoomRequests } from "./room-requests";
 import { decodeSendBody } from "./send-body";
 import { ACK_MODES, Subscriptions, topicOf, type AckMode, type Subscription } from "./subscriptions";
+import { FRAME_HEADER_ALLOWANCE_BYTES, type StompPorts, type StompSettings } from "./session-ports";
 import { Transactions } from "./transactions";
 import { CONNECT_TIMEOUT_MS, MAX_PENDING_REQUESTS, MAX_SUBSCRIPTIONS } from "../../shared/limits";
 
-export interface StompPorts {
-  toClient(text: string): void;
-  toRoom(frame: ClientFrame): void;
-  /** Closes the client's socket and the room link. */
-  close(code: number, reason: string): void;
-  now(): number;
-}
-
-export interface StompSettings {
-  /** Largest SEND body, in bytes (MAX_MESSAGE_BYTES). */
-  maxBodyBytes: number;
-  /** What the server offers both ways in `heart-beat`, in ms. */
-  heartbeatMs: number;
-  /** Unique per connection: prefixes the ids of publishes and pings on the room link. */
-  idPrefix: string;
-  /** The room connection id, sent as CONNECTED's `session`. */
-  sessionId: string;
-}
-
-/** Bytes a frame may spend on its command and headers on top of the body limit. */
-export const FRAME_HEADER_ALLOWANCE_BYTES = 16 * 1024;
 /** 1.0 clients send ACK with `message-id`, 1.2 with `id`. */
 const ACK_ID_HEADERS = ["id", "message-id"];
 
