@@ -19,6 +19,7 @@ import { closeWith } from "../shared/close-quietly";
 import { Close, type NamedClose } from "../shared/closes";
 import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS, MAX_MEMBERS_IN_WELCOME } from "../shared/limits";
 import { utf8ByteLength } from "../shared/utf8";
+import { AlarmSchedule } from "./alarm-schedule";
 import { Delivery } from "./delivery";
 import { History } from "./history";
 import { Inbound, type InboundHost } from "./inbound";
@@ -47,6 +48,8 @@ export class RoomCore {
   snapshots!: TopicSnapshots;
   stats!: RoomStats;
   tickets!: UsedTickets;
+  /** Deadlines of the jobs sharing the object's one alarm (token expiry, drain, occupancy). */
+  alarms!: AlarmSchedule;
   private publishIds!: PublishIds;
   readonly expiry: TokenExpiry;
   readonly delivery: Delivery;
@@ -90,7 +93,7 @@ export class RoomCore {
       room: () => this.roomName,
     });
     this.inbound = new Inbound(this.inboundHost());
-    this.expiry = new TokenExpiry(ctx.storage);
+    this.expiry = new TokenExpiry(() => this.alarms);
   }
 
   private openStorage(): void {
@@ -100,6 +103,7 @@ export class RoomCore {
     this.publishIds = new PublishIds(sql);
     this.stats = new RoomStats(sql, () => this.pipeline.writeSoon());
     this.tickets = new UsedTickets(sql);
+    this.alarms = new AlarmSchedule(this.ctx.storage);
     const shard = this.history.getMeta("shard");
     this.shardIndex = shard === undefined ? undefined : Number(shard);
     const stored = this.history.getMeta("room");

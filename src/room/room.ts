@@ -104,9 +104,12 @@ export class Room extends DurableObject<Env> {
     closeWith(ws, Close.socketError);
   }
 
-  /** Alarm: closes connections whose token expired (works across hibernation). */
+  /** Alarm: runs each due job of the room's schedule (alarm-schedule.ts); works across hibernation. */
   override async alarm(): Promise<void> {
-    await this.#core.expiry.closeExpired(this.#core.sockets.open(), Date.now());
+    const core = this.#core;
+    for (const job of await core.alarms.takeDue(Date.now())) {
+      if (job === "tokenExpiry") await core.expiry.closeExpired(core.sockets.open(), Date.now());
+    }
   }
 
   // ── RPC from the Worker ────────────────────────────────────────────────────

@@ -1,20 +1,20 @@
 /**
  * @module token-expiry
- * Closing connections whose token expires while they are connected (docs/protocol.md §5): one Durable
- * Object alarm at the earliest expiry; alarms survive hibernation, and each run re-arms for the
- * next expiry still ahead.
+ * Closing connections whose token expires while they are connected (docs/protocol.md §5): the
+ * room's alarm (shared through alarm-schedule.ts) at the earliest expiry; alarms survive
+ * hibernation, and each run re-arms for the next expiry still ahead.
  */
 import { closeWith } from "../shared/close-quietly";
 import { Close } from "../shared/closes";
+import type { AlarmSchedule } from "./alarm-schedule";
 import type { SocketState } from "./socket-state";
 
 export class TokenExpiry {
-  constructor(private readonly storage: DurableObjectStorage) {}
+  constructor(private readonly alarms: () => AlarmSchedule) {}
 
-  /** Makes sure an alarm fires no later than `expiresAtMs`. */
+  /** Makes sure the expiry job runs no later than `expiresAtMs`. */
   async watch(expiresAtMs: number): Promise<void> {
-    const current = await this.storage.getAlarm();
-    if (current === null || current > expiresAtMs) await this.storage.setAlarm(expiresAtMs);
+    await this.alarms().noLaterThan("tokenExpiry", expiresAtMs);
   }
 
   async closeExpired(sockets: Iterable<[WebSocket, SocketState]>, nowMs: number): Promise<void> {
@@ -25,6 +25,6 @@ export class TokenExpiry {
       if (expires <= nowMs) closeWith(ws, Close.tokenExpired);
       else next = Math.min(next ?? expires, expires);
     }
-    if (next !== undefined) await this.storage.setAlarm(next);
+    if (next !== undefined) await this.alarms().set("tokenExpiry", next);
   }
 }
