@@ -20,7 +20,7 @@ import { QUICK_RUN_TIMEOUT_MS, RUN_TIMEOUT_MS, WARMUP, parseOptions } from "./li
 import { createProgress, machineInfo, writeResults } from "./lib/results.mjs";
 import { formatScale, runScale } from "./lib/scale.mjs";
 import { killAllServersNow, reloadCount, startServer, stopServer, waitReady } from "./lib/servers.mjs";
-import { snapshotHead, sourceInfo, writeNoAssetsConfig } from "./lib/source.mjs";
+import { snapshotHead, sourceInfo } from "./lib/source.mjs";
 import { round } from "./lib/stats.mjs";
 import { summarize } from "./lib/summary.mjs";
 import { renderChart } from "./lib/svg.mjs";
@@ -39,7 +39,6 @@ const progress = createProgress();
 const servers = {};
 let pool = null;
 let snapshot = null;
-let noAssetsConfig = null;
 const ctx = { servers, progress, attempt: 0, stamp: Date.now().toString(36) };
 
 /** Runs `measure()`; when the target's server reloaded meanwhile, waits for it and repeats (bounded). */
@@ -112,8 +111,7 @@ async function main() {
   const targets = options.scale ? [] : TARGETS.filter((t) => !options.targets || options.targets.includes(t.key));
   if (!options.worktree) snapshot = snapshotHead(ROOT);
   const roomcastDir = snapshot?.dir ?? ROOT;
-  if (options.noAssets) noAssetsConfig = writeNoAssetsConfig(roomcastDir);
-  const definitions = definitionsFor(options.scale ? [{ server: "roomcast" }] : targets, serverDefinitions(ROOT, roomcastDir, { roomcastConfig: noAssetsConfig?.path }));
+  const definitions = definitionsFor(options.scale ? [{ server: "roomcast" }] : targets, serverDefinitions(ROOT, roomcastDir));
   await startServers(definitions, options);
   pool = new LoadPool(options.workers, (received, expected) => progress.count(received, expected));
   Object.assign(ctx, { pool, options });
@@ -128,7 +126,7 @@ async function main() {
     finishedAt: new Date().toISOString(),
     options,
     machine: { ...machineInfo(ROOT), loadAverageAtStart },
-    source: { ...sourceInfo(ROOT, options.worktree), assets: !options.noAssets },
+    source: sourceInfo(ROOT, options.worktree),
     notes: [
       "Every process (servers, load workers, publisher) shares this machine's CPUs; compare ratios within a run, not absolute figures across runs.",
       "workerd targets: clients connect to the serving workerd's own entry socket, skipping wrangler's proxy workerd (--via-proxy goes through it), so every target is one hop.",
@@ -148,7 +146,6 @@ function cleanup({ failed = false } = {}) {
     await pool?.stop();
     const logs = await Promise.all(Object.values(servers).map((server) => stopServer(server, { keepLog: failed })));
     for (const log of logs.filter(Boolean)) console.error(`server log kept: ${log}`);
-    noAssetsConfig?.remove();
     snapshot?.remove();
   })();
   return cleaning;
@@ -158,7 +155,6 @@ let interrupted = false;
 process.on("exit", () => {
   pool?.killNow();
   killAllServersNow();
-  noAssetsConfig?.remove();
   snapshot?.remove();
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -15,6 +15,8 @@ import { effectiveDevSettings } from "./dev-vars.mjs";
 const PROJECT_ROOT = resolve(import.meta.dirname, "..");
 /** What `npm start` runs in unless told otherwise (README "Run it locally"). */
 const DEFAULT_ARGS = ["--var", "AUTH_MODE:open"];
+/** The gateway, then the console's assets-only Worker (its CONSOLE service binding), in one `wrangler dev`. */
+const CONFIG_ARGS = ["-c", "wrangler.toml", "-c", "web/console-worker/wrangler.toml"];
 const READY_POLL_MS = 250;
 /** Exit status for "refused to start": the config is wrong, nothing was launched. */
 const EXIT_BAD_CONFIG = 1;
@@ -66,7 +68,7 @@ async function main() {
     process.stderr.write(`roomcast: not starting, a setting is invalid:\n  ${check.setting}: ${check.problem}\n  (from wrangler.toml [vars], .dev.vars or a --var argument)\n`);
     process.exit(EXIT_BAD_CONFIG);
   }
-  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...args], {
+  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...(args.some((arg) => arg === "-c" || arg === "--config" || arg.startsWith("--config=")) ? [] : CONFIG_ARGS), ...args], {
     cwd: PROJECT_ROOT,
     stdio: "inherit",
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },

@@ -12,6 +12,8 @@ export interface Env {
    * Env ↔ Durable Object type cycle too deep for the compiler to resolve the Room's RPC stubs.
    */
   SOCKJS_SESSIONS: DurableObjectNamespace;
+  /** The web console's assets-only Worker (web/console-worker); absent when it is not deployed. */
+  CONSOLE?: Fetcher;
   /** Seconds between heartbeats on SSE streams, SockJS sessions and STOMP connections (default 25). */
   TRANSPORT_HEARTBEAT_SECONDS?: string;
   /** Per-IP limit on new connections (wrangler.toml `[[ratelimits]]`). */

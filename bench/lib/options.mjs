@@ -143,7 +143,7 @@ export const GOALS = Object.freeze({
 export const SATURATION_WARNING_FRACTION = 0.8;
 
 const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--low-rate N]
-                     [--targets a,b,…] [--workers N] [--publishers N] [--worktree] [--no-assets] [--via-proxy] [--connections N]
+                     [--targets a,b,…] [--workers N] [--publishers N] [--worktree] [--via-proxy] [--connections N]
   --quick          every target once: ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under 2 minutes)
   --scale          only the scale scenario: one ${SCALE_PROFILE.shards}-shard room, connections until the serving process's file limit
   --rounds N       measured rounds; targets alternate within each round (default ${FULL_PROFILE.rounds})
@@ -154,7 +154,6 @@ const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subsc
   --publishers N   ingest publishers into one room (default ${FULL_PROFILE.ingestPublishers})
   --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS}, ${SCALE_PROFILE.workers} with --scale)
   --worktree       serve roomcast from the working tree (reloads on edits) instead of a snapshot of HEAD
-  --no-assets      serve roomcast without wrangler.toml's [assets] (the web console): no asset router before the Worker
   --via-proxy      connect through wrangler's proxy workerd instead of straight to the serving workerd
   --connections N  --scale: most connections to attempt (default ${SCALE_PROFILE.maxConnections})`;
 
@@ -181,7 +180,7 @@ export function parseOptions(argv, targetKeys) {
   const options = {
     ...(quick ? QUICK_PROFILE : FULL_PROFILE),
     latencyRatesPerSecond: [...(quick ? QUICK_PROFILE : FULL_PROFILE).latencyRatesPerSecond],
-    quick, scale, worktree: false, noAssets: false, viaProxy: false, targets: null,
+    quick, scale, worktree: false, viaProxy: false, targets: null,
     workers: scale ? SCALE_PROFILE.workers : DEFAULT_LOAD_WORKERS,
     scaleConnections: SCALE_PROFILE.maxConnections,
   };
@@ -190,7 +189,6 @@ export function parseOptions(argv, targetKeys) {
     if (flag === "--quick" || flag === "--scale") continue;
     if (flag === "--worktree") { options.worktree = true; continue; }
     if (flag === "--via-proxy") { options.viaProxy = true; continue; }
-    if (flag === "--no-assets") { options.noAssets = true; continue; }
     if (flag === "--help" || flag === "-h") throw new Error(USAGE);
     const value = argv[++i];
     if (flag === "--rounds") options.rounds = positiveInt(flag, value, MAX_ROUNDS);

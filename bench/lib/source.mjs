@@ -4,11 +4,9 @@
  * wrangler.toml, public/) exported to a temp dir with node_modules linked in: edits others make
  * to the working tree meanwhile neither reload the server nor blur what was measured.
  * `--worktree` serves the working tree itself (and records whether src/ had uncommitted changes).
- * `--no-assets` serves it with a copy of wrangler.toml without `[assets]` (the web console), so
- * requests reach the Worker without wrangler's asset router in front (see bench/README.md).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -48,18 +46,4 @@ export function sourceInfo(root, worktree) {
     served: worktree ? "working tree" : "snapshot of HEAD",
     srcUncommittedChanges: dirty === null ? null : dirty.length > 0,
   };
-}
-
-/** The config `--no-assets` writes next to wrangler.toml (wrangler resolves `main` from its directory). */
-const NO_ASSETS_CONFIG = ".wrangler-bench-no-assets.toml";
-/** The `[assets]` table: its header and every line up to the next table header. */
-const ASSETS_TABLE = /^\[assets\]\n(?:(?!\[)[^\n]*\n)*/m;
-
-/** Writes `dir`'s wrangler.toml without `[assets]`; returns `{ path, remove() }`. */
-export function writeNoAssetsConfig(dir) {
-  const text = readFileSync(join(dir, "wrangler.toml"), "utf8");
-  if (!ASSETS_TABLE.test(text)) throw new Error("--no-assets: wrangler.toml has no [assets] table");
-  const path = join(dir, NO_ASSETS_CONFIG);
-  writeFileSync(path, text.replace(ASSETS_TABLE, ""));
-  return { path, remove: () => rmSync(path, { force: true }) };
 }

@@ -60,8 +60,7 @@ export function workloadLine(options) {
     `paced at ${rates} msg/s for ${options.latencyDurationMs / MS_PER_SECOND} s; connect storm of ${options.subscribers}; ` +
     `chat: ${options.chatClients} clients × ${options.chatRatePerSecond} msg/s for ${options.chatDurationMs / MS_PER_SECOND} s; ` +
     `ingest: ${options.ingestPublishers} publishers × ${options.ingestMessagesPerPublisher} messages, ≤ ${INGEST_WINDOW} unconfirmed each (raw: own echo; v1: ack), 1 subscriber; ` +
-    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)` +
-    (options.noAssets ? "; roomcast served WITHOUT its [assets] (--no-assets)" : "");
+    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)`;
 }
 
 /** [label, text] rows of roomcast's HTTP publish figures (none when no roomcast target ran). */

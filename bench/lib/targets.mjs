@@ -39,10 +39,10 @@ const PARTY_PATH = (room) => `/parties/relay/${room}`;
 /**
  * The servers of one run. `wrangler` servers are `npx wrangler dev` process groups (proxy +
  * serving workerd); `process` servers are one process. `roomcastDir` is where the gateway's
- * wrangler.toml lives (a snapshot of HEAD, or the working tree with --worktree); `roomcastConfig`
- * replaces that wrangler.toml (--no-assets).
+ * wrangler.toml lives (a snapshot of HEAD, or the working tree with --worktree); it runs with the
+ * console's assets-only Worker beside it, as `npm start` does.
  */
-export function serverDefinitions(root, roomcastDir, { roomcastConfig } = {}) {
+export function serverDefinitions(root, roomcastDir) {
   return [
     {
       name: "roomcast",
@@ -50,7 +50,7 @@ export function serverDefinitions(root, roomcastDir, { roomcastConfig } = {}) {
       cwd: roomcastDir,
       roomPath: ROOM_PATH,
       args: (port, inspector, persistTo) => [
-        "wrangler", "dev", ...(roomcastConfig ? ["-c", roomcastConfig] : []), "--port", port, "--inspector-port", inspector,
+        "wrangler", "dev", "-c", "wrangler.toml", "-c", "web/console-worker/wrangler.toml", "--port", port, "--inspector-port", inspector,
         "--var", "AUTH_MODE:open", "--var", `RATE_LIMIT_MESSAGES_PER_SECOND:${PUBLISHER_RATE_LIMIT_PER_SECOND}`,
         // hundreds of connections from one address in seconds: the per-IP upgrade limit (429) is for floods
         "--var", "CONNECT_RATE_LIMIT:off", "--var", `ROOM_POLICIES:${JSON.stringify(ROOM_POLICIES)}`,

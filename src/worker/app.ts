@@ -28,6 +28,7 @@ import { isValidRoomName } from "../shared/room-name";
 import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { batchPublish } from "./batch-publish";
+import { consoleResponse, noSuchRoute } from "./console-proxy";
 import { readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { handleSse } from "../transports/sse/sse-route";
@@ -52,7 +53,7 @@ app.onError((error, c) => {
 });
 
 const allowedMethods = allowedMethodsOf(app.routes);
-app.notFound((c) => methodNotAllowed(allowedMethods(c.req.path), c.req.method) ?? errorResponse(ErrorCode.notFound, "no such route"));
+app.notFound(async (c) => methodNotAllowed(allowedMethods(c.req.path), c.req.method) ?? (await consoleResponse(c.req.raw, c.env)) ?? noSuchRoute());
 
 app.use("*", async (c, next) => {
   c.set("config", configFrom(c.env));

@@ -73,6 +73,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   }
 }
 
+/** The gateway and the console's assets-only Worker, as `npm start` runs them (scripts/start.mjs). */
+const GATEWAY_CONFIG_ARGS = ["-c", "wrangler.toml", "-c", "web/console-worker/wrangler.toml"];
+
 async function startOnce(options: GatewayOptions): Promise<Gateway> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
@@ -82,7 +85,7 @@ async function startOnce(options: GatewayOptions): Promise<Gateway> {
   const devArgs = ["--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--log-level", "log", ...varArgs];
   const [command, args] = options.viaNpmStart
     ? ["npm", ["start", "--", ...devArgs]]
-    : [join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...devArgs]];
+    : [join(PROJECT_ROOT, "node_modules/.bin/wrangler"), ["dev", ...GATEWAY_CONFIG_ARGS, ...devArgs]];
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     detached: true,

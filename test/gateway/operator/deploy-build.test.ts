@@ -1,8 +1,9 @@
 /**
  * @module deploy-build.test
- * `npx wrangler deploy` (the command most Workers guides give) must ship the web console with its
- * JavaScript: wrangler's own `[build]` step bundles it, so it does not depend on `npm run deploy`'s
- * predeploy script. Checked on a copy of the project that has never been built, so the suite's
+ * Deploying the console's Worker with plain wrangler (`npx wrangler deploy -c
+ * web/console-worker/wrangler.toml`, what `npm run deploy` runs first) must ship the web console
+ * with its JavaScript: wrangler's own `[build]` step bundles it, so it does not depend on
+ * `npm run deploy`'s predeploy script. Checked on a copy of the project that has never been built, so the suite's
  * own bundles (and the gateways serving them) are untouched.
  */
 import { execFile } from "node:child_process";
@@ -25,13 +26,13 @@ function unbuiltCopy(): string {
   return copy;
 }
 
-describe("wrangler deploy on a never-built checkout", () => {
+describe("wrangler deploy of the console Worker on a never-built checkout", () => {
   it(
     "builds the console and quotes bundles before deploying",
     async () => {
       const copy = unbuiltCopy();
       expect(existsSync(join(copy, "public", "build"))).toBe(false);
-      await run(join(copy, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", join(copy, "out")], {
+      await run(join(copy, "node_modules/.bin/wrangler"), ["deploy", "-c", "web/console-worker/wrangler.toml", "--dry-run", "--outdir", join(copy, "out")], {
         cwd: copy,
         env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" },
       });
