@@ -8,6 +8,7 @@
 import { byId, parseTyped, queryParam } from "./dom";
 import { adoptTokenFromUrl, mountCredentials } from "./console/credentials";
 import { describeApiError, ErrorPanel } from "./console/errors";
+import { logEvent } from "./console/events";
 import { MessageLog } from "./console/history-view";
 import { MembersView } from "./console/members";
 import { RoomInfoView } from "./console/room-info";
@@ -38,7 +39,7 @@ function mountSendForm(session: RoomSession): void {
   });
 }
 
-function mountDeleteRoom(session: RoomSession, errors: ErrorPanel): void {
+function mountDeleteRoom(session: RoomSession, errors: ErrorPanel, info: RoomInfoView): void {
   byId<HTMLButtonElement>("delete-room").addEventListener("click", () => {
     if (!confirm(`Delete room "${session.room}"? Every socket is closed and its history is wiped.`)) return;
     const status = byId("room-actions-status");
@@ -46,6 +47,8 @@ function mountDeleteRoom(session: RoomSession, errors: ErrorPanel): void {
     session.deleteRoom().then(
       (text) => {
         status.textContent = text;
+        logEvent(text, "warn");
+        void info.refresh();
         errors.clear("delete");
       },
       (error: unknown) => {
@@ -81,7 +84,7 @@ function start(): void {
     }
   });
   mountSendForm(session);
-  mountDeleteRoom(session, errors);
+  mountDeleteRoom(session, errors, info);
   session.connect();
   info.start();
   rooms.start();

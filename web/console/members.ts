@@ -9,6 +9,7 @@ import type { Member, PresenceChange, RoomClient } from "../../src/client";
 import { byId, el, parseTyped, preview } from "../dom";
 import { callApi, roomPath } from "./api";
 import type { ErrorPanel } from "./errors";
+import { logEvent } from "./events";
 
 const STATE_PREVIEW_CHARS = 120;
 
@@ -78,6 +79,7 @@ export class MembersView {
     try {
       await callApi("DELETE", roomPath(this.room, `/connections/${encodeURIComponent(connectionId)}`));
       this.status.textContent = `kicked ${connectionId} (its socket closes with 4009)`;
+      logEvent(`kicked ${connectionId}`);
       this.errors.clear("kick");
     } catch (error) {
       this.status.textContent = `kick failed`;
@@ -94,7 +96,10 @@ export class MembersView {
     }
     const sent = this.client?.direct(to, parseTyped(input.value)) ?? false;
     this.status.textContent = sent ? `direct message sent to ${to}` : "not sent: the console is not connected";
-    if (sent) input.value = "";
+    if (sent) {
+      input.value = "";
+      logEvent(`direct message sent to ${to}`);
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { byId } from "../dom";
 import { callApi, roomPath } from "./api";
 import { connectionToken } from "./credentials";
 import { describeClose, type ErrorPanel } from "./errors";
+import { logEvent } from "./events";
 import { EPOCH_PREVIEW_CHARS, loadHistory, type MessageLog } from "./history-view";
 import type { MembersView } from "./members";
 import type { TopicsView } from "./topics";
@@ -75,7 +76,10 @@ export class RoomSession {
     });
     client.on("presence", (change) => this.views.members.render(change));
     client.on("direct", (direct) => this.views.log.addDirect(direct));
-    client.on("error", (error) => errors.report(`room ${error.code}`, `${error.code}: ${error.message}`, "warn"));
+    client.on("error", (error) => {
+      errors.report(`room ${error.code}`, `${error.code}: ${error.message}`, "warn");
+      logEvent(`error frame ${error.code}: ${error.message}`, "warn");
+    });
   }
 
   /** Loads history again if it failed (e.g. a 401 before the API key was set). */
@@ -93,7 +97,9 @@ export class RoomSession {
   private onState(client: RoomClient, change: StateChange): void {
     if (client !== this.client) return; // a replaced client's last words
     const { errors } = this.views;
-    this.setBadge(change.state, change.code === undefined ? "" : describeClose(change.code, change.reason));
+    const closeText = change.code === undefined ? "" : describeClose(change.code, change.reason);
+    this.setBadge(change.state, closeText);
+    logEvent(`${change.state}${closeText ? ` after ${closeText}` : ""}${change.delayMs === undefined ? "" : `, retry in ${change.delayMs} ms`}${change.connectionId ? ` as ${change.connectionId}` : ""}`, change.state === "closed" ? "error" : change.state === "reconnecting" ? "warn" : "info");
     byId("connection-id").textContent = client.connectionId ?? "–";
     if (change.state === "open") {
       errors.clear("socket");
@@ -117,6 +123,10 @@ export class RoomSession {
   private onResume(client: RoomClient, outcome: ResumeOutcome): void {
     if (client !== this.client) return;
     const position = client.position;
+    logEvent(
+      outcome.recovered ? `resumed after seq ${outcome.lastSeq}` : `not recovered: room at seq ${outcome.roomSeq}${outcome.epochChanged ? " in a new epoch" : ""}`,
+      outcome.recovered ? "info" : "warn",
+    );
     if (outcome.epochChanged && position) {
       this.views.log.enterEpoch(position.epoch);
       void this.loadHistory(position);
@@ -136,7 +146,8 @@ export class RoomSession {
       this.historyLoaded = { epoch: upTo.epoch, seq: upTo.seq };
       this.views.errors.clear("history");
       const count = page.messages.length;
-      status.textContent = count === 0 ? "history: no earlier messages" : `history: ${count} message${count === 1 ? "" : "s"} after seq ${since}${since > 0 ? " (older ones not loaded)" : ""}`;
+      const where = `history of epoch ${upTo.epoch.slice(0, EPOCH_PREVIEW_CHARS)}…`;
+      status.textContent = count === 0 ? `${where}: no earlier messages` : `${where}: ${count} message${count === 1 ? "" : "s"} after seq ${since}${since > 0 ? " (older ones not loaded)" : ""}`;
     } catch (error) {
       this.views.errors.reportApi("history", error);
       status.textContent = "history not loaded: see the error above";

@@ -48,7 +48,7 @@ describe("console v2: room views", () => {
     for (const n of [1, 2, 3]) await publishHttp(gateway.httpUrl, room, { n }, "before");
     const page = await openConsole(room);
     for (const seq of [1, 2, 3]) await page.locator(`#log-body tr.history[data-seq="${seq}"]`).waitFor({ timeout: PAGE_WAIT_MS });
-    await page.locator("#history-status", { hasText: "history: 3 messages" }).waitFor({ timeout: PAGE_WAIT_MS });
+    await page.locator("#history-status", { hasText: /history of epoch \w+…: 3 messages after seq 0/ }).waitFor({ timeout: PAGE_WAIT_MS });
     const live = await publishHttp(gateway.httpUrl, room, { n: 4 }, "after");
     await page.locator(`#log-body tr.live[data-seq="${live}"]`).waitFor({ timeout: PAGE_WAIT_MS });
     expect(await page.locator("#log-body tr[data-seq]").evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.seq)))).toEqual([1, 2, 3, 4]);
@@ -61,6 +61,9 @@ describe("console v2: room views", () => {
     await epochBreak.waitFor({ timeout: PAGE_WAIT_MS });
     expect(await epochBreak.innerText()).toContain("epoch changed — history restarted");
     await page.waitForSelector("#state.open", { timeout: PAGE_WAIT_MS });
+    // The close that ended the old epoch's socket stays in the event log.
+    await page.locator("#events li", { hasText: "reconnecting after 1001 goingAway" }).waitFor({ timeout: PAGE_WAIT_MS });
+    await page.locator("#events li", { hasText: "not recovered" }).filter({ hasText: "in a new epoch" }).waitFor({ timeout: PAGE_WAIT_MS });
 
     // Numbering starts again below the break: the new seq 1 is a new row, not the old one.
     const fresh = await publishHttp(gateway.httpUrl, room, { n: "new epoch" });
