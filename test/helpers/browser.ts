@@ -3,14 +3,15 @@
  * Launches headless Chromium for browser tests with no system install needed: the machine's
  * Chromium at /usr/bin/chromium when there is one, otherwise the Chromium that ships inside the
  * pinned `@sparticuz/chromium` devDependency (unpacked to the temp dir on first use), so
- * `npm install && npm test` works on a fresh Linux machine without an apt step.
+ * `npm install && npm test` works on a fresh Linux machine without an apt step. Also where the
+ * tests' screenshots go, and a watcher for a page's errors.
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sparticuzChromium, { inflate } from "@sparticuz/chromium";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const SYSTEM_CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -71,4 +72,33 @@ export async function launchBrowser(options: { source?: ChromiumSource } = {}): 
   const { executablePath, env } = await npmChromium();
   const browser = await chromium.launch({ executablePath, env, args: CHROMIUM_ARGS, headless: true });
   return { browser, source: "npm", executablePath };
+}
+
+/** Where browser tests save screenshots (under test-results/, git-ignored). */
+export const SCREENSHOTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test-results", "screenshots");
+
+/**
+ * Saves a screenshot of `page` as `<name>.png` in SCREENSHOTS_DIR and prints its path, so a run
+ * leaves a picture of each view for review.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const path = join(SCREENSHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  console.log(`screenshot: ${path}`);
+  return path;
+}
+
+/**
+ * Collects a page's uncaught errors and console errors. Chromium's own "Failed to load resource"
+ * lines are left out: they are how it reports any non-2xx fetch, and the console shows the HTTP
+ * errors it expects (401, 404…) on the page itself, where the tests check them.
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
 }
