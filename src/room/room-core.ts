@@ -29,6 +29,7 @@ import { Pipeline } from "./pipeline";
 import { memberOf, usersOf } from "./presence";
 import { PublishIds } from "./publish-ids";
 import type { RoomInfo, RoomRole } from "./room-role";
+import { placedStub, placementOf, type Placement } from "./room-placement";
 import { RoomStats } from "./room-stats";
 import { ShardRoom } from "./shard-room";
 import { ShardedPrimary } from "./sharded-primary";
@@ -142,12 +143,18 @@ export class RoomCore {
     return this.role;
   }
 
+  /** The primary and the shards are placed by the room's policy, as the Worker places them (room-placement.ts). */
   primaryStub() {
-    return this.env.ROOMS.get(this.env.ROOMS.idFromName(this.roomName));
+    return placedStub(this.env.ROOMS, this.policy, this.roomName);
   }
 
   shardStub(index: number) {
-    return this.env.ROOMS.get(this.env.ROOMS.idFromName(shardObjectName(this.roomName, index)));
+    return placedStub(this.env.ROOMS, this.policy, shardObjectName(this.roomName, index));
+  }
+
+  /** This object's placement: its id's jurisdiction and the policy's location hint. */
+  get placement(): Placement {
+    return placementOf(this.ctx.id, this.policy);
   }
 
   private get presenceListMaxMembers(): number {
@@ -198,6 +205,7 @@ export class RoomCore {
       members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf),
       counters: this.stats.counters,
       recentCloses: this.stats.recentCloses(),
+      placement: this.placement,
     };
   }
 

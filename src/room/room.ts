@@ -218,8 +218,10 @@ export class Room extends DurableObject<Env> {
     this.#core.sockets.closeAll({ code, reason });
   }
 
-  async shardStats(): Promise<ShardStats> {
+  /** The primary names the room and the shard, so a shard that never held a connection knows its policy too. */
+  async shardStats(room?: string, shard?: number): Promise<ShardStats> {
     const core = this.#core;
-    return { connections: core.sockets.states().length, counters: core.stats.counters, recentCloses: core.stats.recentCloses() };
+    if (room !== undefined && shard !== undefined) core.rememberRoom(room, shard);
+    return { connections: core.sockets.states().length, placement: core.placement, counters: core.stats.counters, recentCloses: core.stats.recentCloses() };
   }
 }

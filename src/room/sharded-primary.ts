@@ -146,13 +146,15 @@ export class ShardedPrimary extends SingleRoom {
       counters,
       recentCloses,
       shards: Array.from({ length: this.shardCount }, (_, index) => perShard[index] ?? 0),
+      placement: core.placement,
+      shardPlacements: shards.map((shard) => shard?.placement ?? null),
     };
   }
 
   /** A shard that does not answer is left out of the counters; the info still answers. */
   private async shardStats(index: number): Promise<ShardStats | undefined> {
     try {
-      return await this.core.shardStub(index).shardStats();
+      return await this.core.shardStub(index).shardStats(this.core.roomName, index);
     } catch (error) {
       log("error", { room: this.core.roomName, where: "ShardedPrimary.info", reason: `shard ${index} gave no stats`, error });
       return undefined;
