@@ -21,6 +21,7 @@ import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS, MAX_MEMBERS_IN_WELCOME } from "../sh
 import { utf8ByteLength } from "../shared/utf8";
 import { AlarmSchedule } from "./alarm-schedule";
 import { Delivery } from "./delivery";
+import { Drain } from "./drain";
 import { History } from "./history";
 import { Inbound, type InboundHost } from "./inbound";
 import { LocalPresence } from "./local-presence";
@@ -51,6 +52,8 @@ export class RoomCore {
   tickets!: UsedTickets;
   /** Deadlines of the jobs sharing the object's one alarm (token expiry, drain, occupancy). */
   alarms!: AlarmSchedule;
+  /** A drain under way (1012 spread over a window), stepped by the alarm. */
+  drain!: Drain;
   private publishIds!: PublishIds;
   readonly expiry: TokenExpiry;
   readonly delivery: Delivery;
@@ -105,6 +108,7 @@ export class RoomCore {
     this.stats = new RoomStats(sql, () => this.pipeline.writeSoon());
     this.tickets = new UsedTickets(sql);
     this.alarms = new AlarmSchedule(this.ctx.storage);
+    this.drain = new Drain(sql, () => this.alarms, (id) => this.sockets.closeConnection(id, Close.serviceRestart));
     const shard = this.history.getMeta("shard");
     this.shardIndex = shard === undefined ? undefined : Number(shard);
     const stored = this.history.getMeta("room");
@@ -207,6 +211,17 @@ export class RoomCore {
       recentCloses: this.stats.recentCloses(),
       placement: this.placement,
     };
+  }
+
+  /**
+   * Drains every connection of the room over `overMs` (1012, drain.ts): this object's own, and
+   * for a sharded room's primary every shard's. Answers how many connections are being drained.
+   */
+  async drainRoom(overMs: number): Promise<number> {
+    const ids = this.sockets.states().map((state) => state.id);
+    await this.drain.start(ids, overMs, Date.now());
+    const elsewhere = this.role instanceof ShardedPrimary ? await this.role.drainShards(overMs) : 0;
+    return ids.length + elsewhere;
   }
 
   /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */
