@@ -7,7 +7,7 @@
  */
 import { summarizeError } from "./error-summary";
 
-export type LogEvent = "wake" | "connect" | "close" | "reject" | "error" | "config_error";
+export type LogEvent = "wake" | "connect" | "close" | "reject" | "error" | "config_error" | "placement" | "drain";
 
 export interface LogFields {
   room?: string;

@@ -14,6 +14,13 @@ export const MAX_BATCH_MS = 10_000;
 
 export type BinaryPolicy = "allow" | "deny";
 
+/** Where Cloudflare should start a room's objects (a hint, not a guarantee): Durable Objects location hints. */
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];
+/** Where a room's objects must run and store data (a guarantee): Durable Objects jurisdictions. */
+export const JURISDICTIONS = ["eu", "fedramp"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
 export interface RoomPolicy {
   /** Room-name pattern; `*` suffix wildcard. */
   match: string;
@@ -33,6 +40,10 @@ export interface RoomPolicy {
   binary: BinaryPolicy;
   /** Connections up to which presence lists members; above it, counts (presence-mode.ts). Default DEFAULT_PRESENCE_LIST_MAX_MEMBERS. */
   presenceListMaxMembers?: number;
+  /** Where the room's objects (and its shards') are started; default: near the first caller (room-placement.ts). */
+  locationHint?: LocationHint;
+  /** Where the room's objects (and its shards') run and keep their data; default: anywhere. */
+  jurisdiction?: Jurisdiction;
 }
 
 export class PolicyError extends Error {}
@@ -50,6 +61,13 @@ function readBoolean(entry: Raw, index: number, name: string, fallback: boolean)
   return value;
 }
 
+function readChoice<T extends string>(entry: Raw, index: number, name: string, choices: readonly T[]): T | undefined {
+  const value = entry[name];
+  if (value === undefined) return undefined;
+  if (!choices.includes(value as T)) throw new PolicyError(`${field(entry, index, name)} must be one of ${choices.map((choice) => `"${choice}"`).join(", ")}`);
+  return value as T;
+}
+
 function readInteger(entry: Raw, index: number, name: string, min: number, max: number): number | undefined {
   const value = entry[name];
   if (value === undefined) return undefined;
@@ -59,7 +77,7 @@ function readInteger(entry: Raw, index: number, name: string, min: number, max: 
   return value as number;
 }
 
-const KNOWN_FIELDS = new Set(["match", "clientPublish", "batchMs", "conflate", "shards", "maxConnections", "historyMaxMessages", "binary", "presenceListMaxMembers"]);
+const KNOWN_FIELDS = new Set(["match", "clientPublish", "batchMs", "conflate", "shards", "maxConnections", "historyMaxMessages", "binary", "presenceListMaxMembers", "locationHint", "jurisdiction"]);
 
 function parseEntry(entry: unknown, index: number): RoomPolicy {
   if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new PolicyError(`ROOM_POLICIES[${index}] must be an object`);
@@ -79,6 +97,8 @@ function parseEntry(entry: unknown, index: number): RoomPolicy {
     historyMaxMessages: readInteger(raw, index, "historyMaxMessages", 0, 1_000_000),
     binary,
     presenceListMaxMembers: readInteger(raw, index, "presenceListMaxMembers", 0, MAX_MEMBERS_IN_WELCOME),
+    locationHint: readChoice(raw, index, "locationHint", LOCATION_HINTS),
+    jurisdiction: readChoice(raw, index, "jurisdiction", JURISDICTIONS),
   };
 }
 

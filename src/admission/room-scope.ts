@@ -5,9 +5,12 @@
  * matches it; the API key and AUTH_MODE=open cover every room. Connection auth (WebSocket, SSE,
  * SockJS, STOMP) and the HTTP API (per-room routes, tickets, `POST /publish`) all ask here, and
  * the HTTP API reaches a room's Durable Object only through `roomStubFor`, which asks again, so a
- * route that forgot its guard fails closed (403) instead of open.
+ * route that forgot its guard fails closed (403) instead of open. The stub is placed by the
+ * room's policy (room/room-placement.ts), as every other path to the room places it.
  */
+import { configFrom } from "../config";
 import type { Env } from "../env";
+import { roomObjectStub } from "../room/room-placement";
 import { roomMatches } from "../shared/capabilities";
 import { ROOM_OUT_OF_SCOPE } from "./refusals";
 
@@ -34,5 +37,5 @@ export function roomInScope(scope: RoomScope | undefined, room: string): string 
 
 /** The room's Durable Object stub, for a caller whose scope covers the room (else it throws). */
 export function roomStubFor(env: Env, scope: RoomScope | undefined, room: string) {
-  return env.ROOMS.get(env.ROOMS.idFromName(roomInScope(scope, room)));
+  return roomObjectStub(env, configFrom(env), roomInScope(scope, room));
 }

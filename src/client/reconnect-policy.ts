@@ -2,7 +2,10 @@
  * @module reconnect-policy
  * What to do after a connection ends, by close code (docs/protocol.md §4 "client should"), and how long to
  * wait: exponential backoff with full jitter (delay = random × min(cap, base × 2^attempt)),
- * bounded by a cap and optionally by a number of attempts. Pure: time and randomness are inputs.
+ * bounded by a cap and optionally by a number of attempts. A planned restart (1012, a drain
+ * before a deploy) of a connection that was open is retried soon instead: uniformly within
+ * serviceRestartWindowMs, so a drained room's clients come back spread out, not in a burst.
+ * Pure: time and randomness are inputs.
  */
 import { CloseCode, STOP_CLOSE_CODES } from "../shared/close-codes";
 
@@ -15,6 +18,8 @@ export interface BackoffOptions {
   maxAttempts: number;
   /** 1013 (room full): every retry waits at least this long before its jittered part. */
   tryAgainLaterMinDelayMs: number;
+  /** 1012 (service restart) on an open connection: the retry comes uniformly within this window. */
+  serviceRestartWindowMs: number;
 }
 
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
@@ -22,6 +27,7 @@ export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   maxDelayMs: 30_000,
   maxAttempts: Number.POSITIVE_INFINITY,
   tryAgainLaterMinDelayMs: 5_000,
+  serviceRestartWindowMs: 1_000,
 });
 
 /** Each retry doubles the jitter window. */
@@ -72,8 +78,12 @@ export function decideReconnect(context: CloseContext, options: BackoffOptions, 
   if (code === CloseCode.tryAgainLater) {
     return { action: "retry", delayMs: options.tryAgainLaterMinDelayMs + jitteredDelay(attempt, options, random), why: "room full: long backoff" };
   }
-  // 1001, 1008, 1009, 1011, 1012, a lost link (1006), anything else: backoff. A connection that
-  // was open resets `attempt`, so 1012 (planned restart) comes back within initialDelayMs, jittered
-  // so a drained room is not stormed, and resumes.
+  if (code === CloseCode.serviceRestart && attempt === 0) {
+    // Planned: the room will take the connection back at once. A 1012 on a link that never got
+    // its welcome (attempt > 0) is treated as any failure below, so it cannot loop fast.
+    return { action: "retry", delayMs: Math.floor(random() * options.serviceRestartWindowMs), why: "service restart: reconnecting soon" };
+  }
+  // 1001, 1008, 1009, 1011, a lost link (1006), anything else: backoff. A connection that was
+  // open resets `attempt`, so the first retry comes within initialDelayMs.
   return { action: "retry", delayMs: jitteredDelay(attempt, options, random), why: `close code ${code}: backoff` };
 }

@@ -156,6 +156,14 @@ export class LocalSockets {
     return true;
   }
 
+  /** Closes one open connection; false when no open connection here has that id. */
+  closeConnection(connectionId: string, close: NamedClose): boolean {
+    const [target] = this.open(connectionId);
+    if (!target) return false;
+    closeWith(target[0], close);
+    return true;
+  }
+
   closeAll(close: NamedClose): void {
     for (const ws of this.ctx.getWebSockets()) closeWith(ws, close);
   }

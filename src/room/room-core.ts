@@ -21,6 +21,7 @@ import { DEFAULT_PRESENCE_LIST_MAX_MEMBERS, MAX_MEMBERS_IN_WELCOME } from "../sh
 import { utf8ByteLength } from "../shared/utf8";
 import { AlarmSchedule } from "./alarm-schedule";
 import { Delivery } from "./delivery";
+import { Drain } from "./drain";
 import { History } from "./history";
 import { Inbound, type InboundHost } from "./inbound";
 import { LocalPresence } from "./local-presence";
@@ -29,6 +30,7 @@ import { Pipeline } from "./pipeline";
 import { memberOf, usersOf } from "./presence";
 import { PublishIds } from "./publish-ids";
 import type { RoomInfo, RoomRole } from "./room-role";
+import { placedStub, placementOf, type Placement } from "./room-placement";
 import { RoomStats } from "./room-stats";
 import { ShardRoom } from "./shard-room";
 import { ShardedPrimary } from "./sharded-primary";
@@ -50,6 +52,8 @@ export class RoomCore {
   tickets!: UsedTickets;
   /** Deadlines of the jobs sharing the object's one alarm (token expiry, drain, occupancy). */
   alarms!: AlarmSchedule;
+  /** A drain under way (1012 spread over a window), stepped by the alarm. */
+  drain!: Drain;
   private publishIds!: PublishIds;
   readonly expiry: TokenExpiry;
   readonly delivery: Delivery;
@@ -104,6 +108,7 @@ export class RoomCore {
     this.stats = new RoomStats(sql, () => this.pipeline.writeSoon());
     this.tickets = new UsedTickets(sql);
     this.alarms = new AlarmSchedule(this.ctx.storage);
+    this.drain = new Drain(sql, () => this.alarms, (id) => this.sockets.closeConnection(id, Close.serviceRestart));
     const shard = this.history.getMeta("shard");
     this.shardIndex = shard === undefined ? undefined : Number(shard);
     const stored = this.history.getMeta("room");
@@ -142,12 +147,18 @@ export class RoomCore {
     return this.role;
   }
 
+  /** The primary and the shards are placed by the room's policy, as the Worker places them (room-placement.ts). */
   primaryStub() {
-    return this.env.ROOMS.get(this.env.ROOMS.idFromName(this.roomName));
+    return placedStub(this.env.ROOMS, this.policy, this.roomName);
   }
 
   shardStub(index: number) {
-    return this.env.ROOMS.get(this.env.ROOMS.idFromName(shardObjectName(this.roomName, index)));
+    return placedStub(this.env.ROOMS, this.policy, shardObjectName(this.roomName, index));
+  }
+
+  /** This object's placement: its id's jurisdiction and the policy's location hint. */
+  get placement(): Placement {
+    return placementOf(this.ctx.id, this.policy);
   }
 
   private get presenceListMaxMembers(): number {
@@ -198,7 +209,19 @@ export class RoomCore {
       members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf),
       counters: this.stats.counters,
       recentCloses: this.stats.recentCloses(),
+      placement: this.placement,
     };
+  }
+
+  /**
+   * Drains every connection of the room over `overMs` (1012, drain.ts): this object's own, and
+   * for a sharded room's primary every shard's. Answers how many connections are being drained.
+   */
+  async drainRoom(overMs: number): Promise<number> {
+    const ids = this.sockets.states().map((state) => state.id);
+    await this.drain.start(ids, overMs, Date.now());
+    const elsewhere = this.role instanceof ShardedPrimary ? await this.role.drainShards(overMs) : 0;
+    return ids.length + elsewhere;
   }
 
   /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */

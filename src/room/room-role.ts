@@ -9,6 +9,7 @@
 import type { Member, StoredMessage } from "../shared/protocol";
 import type { LocalGate } from "./local-sockets";
 import type { PrimaryLink } from "./primary-link";
+import type { Placement } from "./room-placement";
 import type { Counters, RecentClose } from "./room-stats";
 import type { SocketState } from "./socket-state";
 
@@ -24,6 +25,10 @@ export interface RoomInfo {
   recentCloses: RecentClose[];
   /** Sharded rooms only: open connections per shard. */
   shards?: number[];
+  /** Where this object runs: its jurisdiction and location hint (room-placement.ts). */
+  placement: Placement;
+  /** Sharded rooms only: each shard object's placement (null: the shard did not answer). */
+  shardPlacements?: Array<Placement | null>;
 }
 
 export interface RoomRole {

@@ -21,6 +21,7 @@ import { Close } from "../shared/closes";
 import { ErrorCode } from "../shared/error-codes";
 import { errorResponse } from "../shared/http-error";
 import type { Member } from "../shared/protocol";
+import { DRAIN_MIN_STEP_MS } from "./drain";
 import { historyPageParts, partsStream } from "./history-page";
 import { messageStream } from "./message-stream";
 import { apiItem, type ApiMessage, type BatchEntryResult } from "./pipeline";
@@ -109,10 +110,32 @@ export class Room extends DurableObject<Env> {
     const core = this.#core;
     for (const job of await core.alarms.takeDue(Date.now())) {
       if (job === "tokenExpiry") await core.expiry.closeExpired(core.sockets.open(), Date.now());
+      else if (job === "drain") await this.drainStep();
+    }
+  }
+
+  /** One drain step; a failed step is logged and retried shortly, so the drain is never lost. */
+  private async drainStep(): Promise<void> {
+    const core = this.#core;
+    try {
+      await core.drain.step(Date.now());
+    } catch (error) {
+      log("error", { room: core.roomName, where: "Room.alarm drain", error });
+      await core.alarms.set("drain", Date.now() + DRAIN_MIN_STEP_MS);
     }
   }
 
   // ── RPC from the Worker ────────────────────────────────────────────────────
+
+  /**
+   * `POST /rooms/:room/drain`: every connection open now is closed with 1012, spread over
+   * `overMs` (drain.ts). The primary of a sharded room passes it on to each shard (`shard` set).
+   */
+  async drain(room: string, overMs: number, shard?: number): Promise<{ connections: number }> {
+    const core = this.#core;
+    core.rememberRoom(room, shard);
+    return { connections: await core.drainRoom(overMs) };
+  }
 
   /** `POST /rooms/:room/messages`: answered once the message is durable and delivered. */
   async publishFromApi(request: PublishRequest): Promise<{ seq: number }> {
@@ -218,8 +241,10 @@ export class Room extends DurableObject<Env> {
     this.#core.sockets.closeAll({ code, reason });
   }
 
-  async shardStats(): Promise<ShardStats> {
+  /** The primary names the room and the shard, so a shard that never held a connection knows its policy too. */
+  async shardStats(room?: string, shard?: number): Promise<ShardStats> {
     const core = this.#core;
-    return { connections: core.sockets.states().length, counters: core.stats.counters, recentCloses: core.stats.recentCloses() };
+    if (room !== undefined && shard !== undefined) core.rememberRoom(room, shard);
+    return { connections: core.sockets.states().length, placement: core.placement, counters: core.stats.counters, recentCloses: core.stats.recentCloses() };
   }
 }

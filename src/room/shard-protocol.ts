@@ -6,6 +6,7 @@
  */
 import type { Member, StoredMessage, UserView } from "../shared/protocol";
 import { messageStream, readMessageStream } from "./message-stream";
+import type { Placement } from "./room-placement";
 import type { Counters, RecentClose } from "./room-stats";
 
 /** Separates a logical room name from a shard number in Durable Object names (never in room names). */
@@ -91,6 +92,8 @@ export function shardEventBytes(event: ShardEvent): number {
 
 export interface ShardStats {
   connections: number;
+  /** The shard object's own placement (room-placement.ts). */
+  placement: Placement;
   counters: Counters;
   recentCloses: RecentClose[];
 }

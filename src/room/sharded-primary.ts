@@ -146,13 +146,32 @@ export class ShardedPrimary extends SingleRoom {
       counters,
       recentCloses,
       shards: Array.from({ length: this.shardCount }, (_, index) => perShard[index] ?? 0),
+      placement: core.placement,
+      shardPlacements: shards.map((shard) => shard?.placement ?? null),
     };
+  }
+
+  /** Every shard drains its own connections over the same window; the total being drained. */
+  async drainShards(overMs: number): Promise<number> {
+    const core = this.core;
+    const counts = await Promise.all(
+      Array.from({ length: this.shardCount }, async (_, index) => {
+        try {
+          return (await core.shardStub(index).drain(core.roomName, overMs, index)).connections;
+        } catch (error) {
+          // The other shards drain anyway; this one's sockets close when the deploy restarts it.
+          log("error", { room: core.roomName, where: "ShardedPrimary.drainShards", reason: `shard ${index} did not start its drain`, error });
+          return 0;
+        }
+      }),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   /** A shard that does not answer is left out of the counters; the info still answers. */
   private async shardStats(index: number): Promise<ShardStats | undefined> {
     try {
-      return await this.core.shardStub(index).shardStats();
+      return await this.core.shardStub(index).shardStats(this.core.roomName, index);
     } catch (error) {
       log("error", { room: this.core.roomName, where: "ShardedPrimary.info", reason: `shard ${index} gave no stats`, error });
       return undefined;

@@ -8,7 +8,7 @@
 export const CloseCode = {
   /** Answer to a client's 1000. */
   normal: 1000,
-  /** The room was deleted or drained. */
+  /** The room was deleted. */
   goingAway: 1001,
   /** The client sent a close frame with a code no endpoint may send (RFC 6455 §7.4). */
   protocolError: 1002,
@@ -22,7 +22,7 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** A handler threw, or a send to this peer failed. */
   internalError: 1011,
-  /** Planned restart or drain. */
+  /** A drain (`POST /rooms/:room/drain`): reconnect soon, with jitter, and resume. */
   serviceRestart: 1012,
   /** The room is at MAX_CONNECTIONS_PER_ROOM. */
   tryAgainLater: 1013,

@@ -43,6 +43,8 @@ export const Close = {
   kicked: close(CloseCode.kicked, "kicked"),
   /** Every connection, when the room is deleted. */
   roomDeleted: close(CloseCode.goingAway, "room deleted"),
+  /** A drain (`POST /rooms/:room/drain`, before a deploy): reconnect soon, with jitter, and resume. */
+  serviceRestart: close(CloseCode.serviceRestart, "service restart, reconnect"),
   /** Answer to a client close frame carrying a code no endpoint may send (RFC 6455 §7.4). */
   invalidCloseCode: close(CloseCode.protocolError, "invalid close code"),
   /** Answer to a client close frame whose reason is over 123 bytes. */

@@ -88,6 +88,12 @@ export const MAX_OFFERED_SUBPROTOCOLS = 32;
 export const MAX_TOKEN_LENGTH = 8_192;
 /** Largest `POST /tickets` body, in bytes. */
 export const MAX_TICKET_BODY_BYTES = 4_096;
+/** Largest `POST /rooms/:room/drain` body, in bytes. */
+export const MAX_DRAIN_BODY_BYTES = 1_024;
+/** A drain's window when the request names none (docs/protocol.md §11), in ms. */
+export const DEFAULT_DRAIN_OVER_MS = 10_000;
+/** Longest drain window accepted, in ms. */
+export const MAX_DRAIN_OVER_MS = 600_000;
 /** How long a ticket can be redeemed, in seconds: default and ceiling. */
 export const TICKET_TTL_SECONDS = 30;
 export const MAX_TICKET_TTL_SECONDS = 300;

@@ -29,6 +29,7 @@ import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { batchPublish } from "./batch-publish";
 import { consoleResponse, noSuchRoute } from "./console-proxy";
+import { drainRoom } from "./drain-routes";
 import { readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
 import { handleSse } from "../transports/sse/sse-route";
@@ -86,6 +87,7 @@ app.get("/rooms/:room/info", roomApiGuard);
 app.post("/rooms/:room/tickets", roomApiGuard);
 app.delete("/rooms/:room/connections/:id", roomApiGuard);
 app.delete("/rooms/:room", roomApiGuard);
+app.post("/rooms/:room/drain", roomApiGuard);
 
 /** The room of an HTTP API route, through the scope check (a route without roomApiGuard gets 403). */
 function roomStub(c: Context<AppEnv>) {
@@ -151,6 +153,8 @@ app.delete("/rooms/:room/connections/:id", async (c) => {
   if (!kicked) return errorResponse(ErrorCode.notFound, "no such connection in this room");
   return c.json({ kicked: id });
 });
+
+app.post("/rooms/:room/drain", (c) => drainRoom(c.req.raw, roomStub(c), c.get("room")));
 
 app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom(c.get("room"))) }));
 

@@ -11,6 +11,8 @@ import { Hono, type Context } from "hono";
 import { admitConnection, errorResponse, invalidRoomResponse, refuseForeignOrigin, refuseTopicsQuery } from "../../admission";
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
+import { placedStub } from "../../room/room-placement";
+import { policyFor } from "../../room-policies";
 import { isValidRoomName } from "../../shared/room-name";
 import { corsHeaders, preflightResponse } from "../cors";
 import { GREETING, infoBody, isSessionPart } from "./framing";
@@ -78,6 +80,7 @@ sockjsRoutes.on(["GET", "POST", "OPTIONS"], "/:room/:server/:session/:transport"
   if (request.method !== method) return new Response(null, { status: 405, headers: { Allow: `OPTIONS, ${method}` } });
   const url = new URL(request.url);
   const target = new URL(`/${encodeURIComponent(room)}/${transport}${url.search}`, SESSION_ORIGIN);
-  const namespace = c.env.SOCKJS_SESSIONS;
-  return namespace.get(namespace.idFromName(`${room}/${session}`)).fetch(new Request(target, request));
+  // A session buffers the room's messages: it is placed where the room is (room-placement.ts).
+  const placement = policyFor(configFrom(c.env).policies, room);
+  return placedStub(c.env.SOCKJS_SESSIONS, placement, `${room}/${session}`).fetch(new Request(target, request));
 });

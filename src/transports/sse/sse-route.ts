@@ -11,6 +11,7 @@ import { admitConnection, authFailureResponse, errorResponse, refuseTopicsQuery 
 import { configFrom } from "../../config";
 import type { Env } from "../../env";
 import { log } from "../../log";
+import { roomObjectStub } from "../../room/room-placement";
 import { CloseCode } from "../../shared/close-codes";
 import { Close } from "../../shared/closes";
 import { corsHeaders } from "../cors";
@@ -99,7 +100,7 @@ async function resumeQuery(env: Env, room: string, resume: ResumeRequest): Promi
   if (resume.since === undefined) return {};
   let epoch = resume.epoch;
   if (epoch === undefined) {
-    const history = JSON.parse(await env.ROOMS.get(env.ROOMS.idFromName(room)).readHistory(0, 0)) as { epoch: string };
+    const history = JSON.parse(await roomObjectStub(env, configFrom(env), room).readHistory(0, 0)) as { epoch: string };
     epoch = history.epoch;
   }
   return { since: String(resume.since), epoch };

@@ -18,13 +18,28 @@ describe("decideReconnect", () => {
     });
   }
 
-  for (const code of [CloseCode.goingAway, CloseCode.policyViolation, CloseCode.messageTooBig, CloseCode.internalError, CloseCode.serviceRestart, 1006]) {
+  for (const code of [CloseCode.goingAway, CloseCode.policyViolation, CloseCode.messageTooBig, CloseCode.internalError, 1006]) {
     it(`retries ${code} within the first backoff window`, () => {
       const decision = decide(context(code));
       expect(decision.action).toBe("retry");
       expect(decision.action === "retry" && decision.delayMs).toBeLessThan(DEFAULT_BACKOFF.initialDelayMs);
     });
   }
+
+  it("retries 1012 (drain) of an open connection uniformly within serviceRestartWindowMs, not the backoff window", () => {
+    for (const random of [0, 0.25, 0.75, HIGHEST_RANDOM]) {
+      const decision = decide(context(CloseCode.serviceRestart), () => random);
+      expect(decision).toMatchObject({ action: "retry", delayMs: Math.floor(random * DEFAULT_BACKOFF.serviceRestartWindowMs) });
+    }
+    const narrow = { ...DEFAULT_BACKOFF, serviceRestartWindowMs: 200 };
+    expect(decideReconnect(context(CloseCode.serviceRestart), narrow, () => 0.5)).toMatchObject({ action: "retry", delayMs: 100 });
+  });
+
+  it("retries a 1012 that came before any welcome (attempt > 0) with the growing backoff", () => {
+    const decision = decide(context(CloseCode.serviceRestart, { attempt: 5 }), () => HIGHEST_RANDOM);
+    expect(decision).toMatchObject({ action: "retry", delayMs: jitteredDelay(5, DEFAULT_BACKOFF, () => HIGHEST_RANDOM) });
+    expect(decision.action === "retry" && decision.delayMs).toBeGreaterThan(DEFAULT_BACKOFF.serviceRestartWindowMs);
+  });
 
   it("stops on 4001 with a fixed token", () => {
     expect(decide(context(CloseCode.unauthorized)).action).toBe("stop");
