@@ -6,13 +6,17 @@
  * (`forbidden` for another user or room, `unauthorized` for garbage) keep the old token, which
  * still expires; capabilities change at once; a ticket's session is extended; a sharded room's
  * shard does the same; the SDK with a token function refreshes by itself across two expiries.
+ * STOMP, SSE and SockJS have no auth frame and keep close-then-reconnect: 4001 at expiry.
  * Tokens live ~3 s to keep this fast.
  */
 import { describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
 import { CloseCode } from "../../../src/shared/close-codes";
-import { connectV1, expectClose, framesOf, settle, waitForFrame, type TestClient } from "../../helpers/clients";
+import { connectV1, expectClose, framesOf, settle, waitForFrame, withTimeout, type TestClient } from "../../helpers/clients";
 import { createTicket } from "../../helpers/http-api";
+import { openSockjs } from "../../helpers/sockjs-client";
+import { useSseStreams } from "../../helpers/sse-client";
+import { connectStomp } from "../../helpers/stomp-client";
 import { record, waitUntil } from "../../helpers/sdk";
 import { useSdkClients } from "../../helpers/sdk-clients";
 import { API_KEY, mintToken, tokenModeVars } from "../../helpers/tokens";
@@ -47,6 +51,7 @@ const untilPast = (expiresAtMs: number) => settle(Math.max(0, expiresAtMs + AFTE
 describe("in-band token refresh (AUTH_MODE=token)", () => {
   const gateway = useGateway({ ...tokenModeVars, ROOM_POLICIES: JSON.stringify([{ match: "refresh-sharded-*", shards: 2 }]) });
   const { proxy, track } = useSdkClients(gateway);
+  const sse = useSseStreams(gateway);
   const url = (room: string, token: string) => `${gateway.wsUrl}/rooms/${room}?token=${token}`;
 
   async function outlivesFirstToken(room: string) {
@@ -150,5 +155,23 @@ describe("in-band token refresh (AUTH_MODE=token)", () => {
     expect(proxy.accepted).toBe(acceptedAfterConnect);
     expect(tokenCalls).toBeGreaterThanOrEqual(3);
     expect(await client.publish("still here")).toBeGreaterThan(0);
+  });
+
+  it("STOMP, SSE and SockJS keep close-then-reconnect: their connection ends with 4001 when the token expires", async () => {
+    const room = "refresh-transports";
+    const short = await tokenFor({ sub: "ada", rooms: [room] }, SHORT_TTL_S);
+    const wait = (SHORT_TTL_S + 5) * 1000;
+    const stomp = await connectStomp(`${gateway.wsUrl}/rooms/${room}?token=${short.token}`);
+    const stream = await sse(room, `?token=${short.token}`);
+    expect(stream.status).toBe(200);
+    const sockjs = await openSockjs(`${gateway.httpUrl}/sockjs/${room}?token=${short.token}`, "xhr-streaming");
+    const [stompClosed, sseClose, sockjsClosed] = await Promise.all([
+      withTimeout(stomp.closed, wait, "STOMP close at expiry"),
+      stream.waitFor((event) => event.event === "close", "SSE close event at expiry", wait),
+      withTimeout(sockjs.closed, wait, "SockJS close at expiry"),
+    ]);
+    expect(stompClosed.code).toBe(CloseCode.unauthorized);
+    expect(JSON.parse(sseClose.data)).toEqual(EXPIRED);
+    expect(sockjsClosed).toEqual(EXPIRED);
   });
 });
