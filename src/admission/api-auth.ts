@@ -11,7 +11,7 @@ import { bearerToken } from "./bearer-token";
 import { errorResponse } from "../shared/http-error";
 import { roomOutOfScopeResponse } from "./refusals";
 import { scopeCovers, type RoomScope } from "./room-scope";
-import { verifyToken } from "./token-claims";
+import { verifyToken } from "../shared/token-claims";
 import { ErrorCode } from "../shared/error-codes";
 
 const encoder = new TextEncoder();

@@ -6,11 +6,11 @@
  * without touching the room (a ticket's single use is then checked by the room).
  */
 import type { Config } from "../config";
-import type { ConnectionCapability } from "../shared/capabilities";
+import { connectionCapabilitiesOf, type ConnectionCapability } from "../shared/capabilities";
 import { Close } from "../shared/closes";
 import { bearerToken } from "./bearer-token";
 import { scopeCovers } from "./room-scope";
-import { verifyToken } from "./token-claims";
+import { verifyToken } from "../shared/token-claims";
 
 export interface ConnectionGrant {
   userId?: string;
@@ -41,7 +41,7 @@ export async function authenticateConnection(request: Request, url: URL, subprot
     ok: true,
     grant: {
       userId: claims.sub,
-      capabilities: claims.can.filter((capability): capability is ConnectionCapability => capability !== "admin"),
+      capabilities: connectionCapabilitiesOf(claims.can),
       tokenExpiresAtMs: claims.expiresAtMs,
       ticketId: claims.ticketId,
       ticketExpiresAtMs: claims.ticketExpiresAtMs,

@@ -16,5 +16,5 @@ export { errorResponse } from "../shared/http-error";
 export { refuseForeignOrigin } from "./origin";
 export { ROOM_OUT_OF_SCOPE, authFailureResponse, invalidRoomResponse, roomOutOfScopeResponse } from "./refusals";
 export { RoomOutOfScopeError, roomInScope, roomStubFor } from "./room-scope";
-export { JWT_ALGORITHM, MAX_SUB_LENGTH } from "./token-claims";
+export { JWT_ALGORITHM, MAX_SUB_LENGTH } from "../shared/token-claims";
 export { refuseTopicsQuery } from "./topics-query";

@@ -11,14 +11,14 @@
 import { configFrom } from "../config";
 import type { Env } from "../env";
 import { roomObjectStub } from "../room/room-placement";
-import { roomMatches } from "../shared/capabilities";
+import { patternsCover } from "../shared/capabilities";
 import { ROOM_OUT_OF_SCOPE } from "./refusals";
 
 /** Which rooms a caller may use: every room, or those matched by a token's `rooms` patterns. */
 export type RoomScope = "all" | readonly string[];
 
 export function scopeCovers(scope: RoomScope, room: string): boolean {
-  return scope === "all" || scope.some((pattern) => roomMatches(pattern, room));
+  return scope === "all" || patternsCover(scope, room);
 }
 
 /** Thrown when the HTTP API is about to reach a room its caller may not use; the router answers 403. */

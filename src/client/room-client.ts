@@ -3,7 +3,8 @@
  * RoomClient (docs/protocol.md §9): one logical connection to a room that survives lost links. It decides
  * what happens to the connection — connect (with a fresh token), welcome, reconnect with backoff
  * or stop, by close code — while the link (link.ts) watches the socket itself, and hands frames
- * to the sequencer (exactly-once delivery), the outbox (acked publishes) and the roster (presence).
+ * to the sequencer (exactly-once delivery), the outbox (acked publishes), the roster (presence)
+ * and, with a token function, the in-band token refresh (token-refresh.ts).
  */
 import { CloseCode } from "../shared/close-codes";
 import { DEFAULT_LIMITS, type Limits } from "../shared/limits";
@@ -14,13 +15,14 @@ import { HEARTBEAT_PONG_TEXT } from "./heartbeat";
 import { checkTopic, directFrame, presenceFrame, publishFrame } from "./outbound-frames";
 import { newMessageId } from "./ids";
 import { Link } from "./link";
-import { connectionTarget, resolveOptions, resolveToken, type ResolvedOptions, type RoomClientOptions } from "./options";
+import { connectionTarget, resolveOptions, type ResolvedOptions, type RoomClientOptions } from "./options";
 import { Outbox } from "./outbox";
 import { decideReconnect, LOCAL_CLOSE } from "./reconnect-policy";
 import { Roster } from "./roster";
 import { Sequencer } from "./sequencer";
 import { platformWebSocket } from "./socket";
 import { cancelTimer, type Timer } from "./timers";
+import { TokenRefresh } from "./token-refresh";
 
 const CLIENT_CLOSED_REASON = "closed by the client";
 
@@ -31,6 +33,7 @@ export class RoomClient {
   private readonly sequencer = new Sequencer();
   private readonly roster = new Roster();
   private readonly outbox: Outbox;
+  private readonly tokens: TokenRefresh;
   private readonly topics: Set<string>;
   /** The filters the current connection was opened with (`?topics=`). */
   private connectedTopics: string[] = [];
@@ -54,6 +57,7 @@ export class RoomClient {
     });
     this.topics = new Set(this.options.topics);
     this.outbox = new Outbox(this.options.maxQueuedMessages);
+    this.tokens = new TokenRefresh(this.options.token, { send: (text) => this.sendText(text), error: (error) => this.emitter.emit("error", error) });
     if (options.resumeFrom) this.sequencer.restore(options.resumeFrom.epoch, options.resumeFrom.seq);
     // Connect after the caller's synchronous `on(...)` calls, so they see the first `connecting`.
     queueMicrotask(() => void this.connect());
@@ -156,16 +160,11 @@ export class RoomClient {
     this.retryTimer = undefined;
     if (this.stateValue === "closed") return;
     if (!this.everOpened && this.attempt === 0) this.setState({ state: "connecting" });
-    let token: string | undefined;
-    try {
-      token = await resolveToken(this.options.token);
-    } catch (error) {
-      this.emitter.emit("error", new RoomClientError("token_failed", `the token function failed: ${(error as Error)?.message ?? error}`));
-      return this.onLinkEnded(LOCAL_CLOSE.abnormal, "no token");
-    }
+    const fetched = await this.tokens.forConnect();
+    if (!fetched) return this.onLinkEnded(LOCAL_CLOSE.abnormal, "no token");
     if (this.isClosed()) return;
     this.connectedTopics = [...this.topics];
-    const target = connectionTarget(this.options, this.connectedTopics, this.sequencer.resumeParams(), token);
+    const target = connectionTarget(this.options, this.connectedTopics, this.sequencer.resumeParams(), fetched.token);
     try {
       this.link.open(target.url, target.protocols);
     } catch (error) {
@@ -178,13 +177,11 @@ export class RoomClient {
     this.welcomed = false;
     this.connectionIdValue = undefined;
     this.outbox.stopConnection();
+    this.tokens.stop();
     if (this.stateValue === "closed") return;
     if (code === CloseCode.messageTooBig) this.outbox.dropLargestSentOn(this.link.generation);
-    const decision = decideReconnect(
-      { code, attempt: this.attempt, canRefreshToken: typeof this.options.token === "function", authRetried: this.authRetried },
-      this.options.backoff,
-      this.options.random,
-    );
+    const context = { code, attempt: this.attempt, canRefreshToken: typeof this.options.token === "function", authRetried: this.authRetried };
+    const decision = decideReconnect(context, this.options.backoff, this.options.random);
     if (decision.action === "stop") return this.finish(code, reason || decision.why);
     if (code === CloseCode.unauthorized) this.authRetried = true;
     this.attempt++;
@@ -194,6 +191,7 @@ export class RoomClient {
 
   private finish(code: number, reason: string): void {
     cancelTimer(this.retryTimer);
+    this.tokens.stop();
     this.link.close(CloseCode.normal, reason);
     this.welcomed = false;
     this.connectionIdValue = undefined;
@@ -234,7 +232,7 @@ export class RoomClient {
         for (const message of frame.messages) this.deliver(message);
         return;
       case "ack":
-        this.outbox.ack(frame.id, frame.seq);
+        if (!this.tokens.answered(frame.id)) this.outbox.ack(frame.id, frame.seq);
         return;
       case "direct":
         return this.emitter.emit("direct", { from: frame.from, data: frame.data, ts: frame.ts });
@@ -264,6 +262,7 @@ export class RoomClient {
     this.syncTopics();
     if (this.presenceText !== undefined) this.sendText(this.presenceText);
     this.outbox.startConnection(generation, (text) => this.link.send(text), this.limitsValue);
+    this.tokens.welcomed();
   }
 
   /** subscribe()/unsubscribe() made while this connection was opening were not sent yet. */
@@ -282,7 +281,7 @@ export class RoomClient {
 
   private onErrorFrame(code: string, message: string, id: string | undefined): void {
     const error = new RoomClientError(code, message, id);
-    if (id !== undefined && this.outbox.fail(id, error)) return;
+    if (id !== undefined && (this.tokens.answered(id, error) || this.outbox.fail(id, error))) return;
     // Which frame was dropped is not said; unacked publishes are resent (same ids: no duplicates).
     if (code === ErrorCode.rateLimited) this.outbox.resendAllSoon();
     this.emitter.emit("error", error);

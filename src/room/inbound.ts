@@ -9,7 +9,9 @@
  * everything else a frame causes (its handling, replies, errors, closes) runs in its place in
  * the room's reply order (reply-order.ts), so it never overtakes an earlier publish's ack or
  * delivery. A deferred handler reads the socket's state afresh: an earlier frame may have
- * changed it.
+ * changed it. An `auth` frame (token-refresh.ts) holds its place while the token is verified;
+ * the new grant applies from its ack on (a publish is checked when it arrives, so one sent
+ * before the ack is judged by the old grant).
  */
 import type { Config } from "../config";
 import type { RoomPolicy } from "../room-policies";
@@ -22,6 +24,7 @@ import { TokenBucket } from "../shared/rate-limiter";
 import { isValidTopic } from "../shared/topics";
 import { utf8ByteLength } from "../shared/utf8";
 import type { Delivery } from "./delivery";
+import { READY_STATE_OPEN } from "./local-sockets";
 import { publishKey } from "./publish-key";
 import type { RoomStats } from "./room-stats";
 import type { SequenceItem } from "./shard-protocol";
@@ -29,6 +32,7 @@ import { log } from "../log";
 import type { Pipeline } from "./pipeline";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
 import { applySubscribe, applyUnsubscribe } from "./subscriptions";
+import { decideRefresh, withGrant, type RefreshDecision } from "./token-refresh";
 
 /** What the frame handlers need from the room: a private object of the room core, never an RPC surface. */
 export interface InboundHost {
@@ -36,6 +40,10 @@ export interface InboundHost {
   readonly policy: RoomPolicy;
   readonly delivery: Delivery;
   readonly stats: RoomStats;
+  /** The logical room's name (a shard's too): what an `auth` frame's token must cover. */
+  readonly roomName: string;
+  /** Makes sure the token-expiry job runs no later than `expiresAtMs` (token-expiry.ts). */
+  watchExpiry(expiresAtMs: number): Promise<void>;
   /** Relays a binary frame to every other connection of the room (every shard); never sequenced. */
   relayBinary(ws: WebSocket, state: SocketState, data: ArrayBuffer): void;
   /** Sequences publishes (here, or at the primary on a shard) and keeps the reply order. */
@@ -88,6 +96,7 @@ export class Inbound {
       const frame = decoded.frame;
       this.inOrder(ws, state, () => this.onV1Frame(ws, readSocketState(ws) ?? state, frame));
     } else if (decoded.kind === "invalid") this.close(ws, state, Close.invalidFrame(decoded.reason));
+    else if (decoded.kind === "bad_request") this.reply(ws, state, encodeError(ErrorCode.badRequest, decoded.reason, decoded.id));
     else this.reply(ws, state, encodeError(ErrorCode.unknownType, `unknown frame type "${decoded.type.slice(0, 64)}"`, decoded.id));
   }
 
@@ -112,14 +121,7 @@ export class Inbound {
 
   /** Runs `handle` in its place in the reply order; a throw closes only this socket (1011). */
   private inOrder(ws: WebSocket, state: SocketState, handle: () => void): void {
-    this.host.pipeline.after(() => {
-      try {
-        handle();
-      } catch (error) {
-        log("error", { connectionId: state.id, code: Close.internalError.code, where: "Inbound.inOrder", error });
-        closeWith(ws, Close.internalError);
-      }
-    });
+    this.host.pipeline.after(() => guarded(ws, state, handle));
   }
 
   /** A reply in its place in the reply order. */
@@ -146,7 +148,46 @@ export class Inbound {
       case "ping":
         this.reply(ws, state, encodePong(frame.id));
         return;
+      case "auth":
+        return this.onAuth(ws, state, frame);
     }
+  }
+
+  /** Verifies the token (async: WebCrypto) in this frame's place, then applies or refuses it there. */
+  private onAuth(ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "auth" }>): void {
+    const slot = this.host.pipeline.hold();
+    decideRefresh(frame.token, state, this.host.config, this.host.roomName).then(
+      (decision) => slot.fill(() => guarded(ws, state, () => this.applyRefresh(ws, decision, frame.id))),
+      (error: unknown) => {
+        // verifyToken turns every token problem into a reason; a throw is the room's own failure.
+        log("error", { connectionId: state.id, where: "Inbound.onAuth", reason: "token refresh not verified", error });
+        slot.fill(() => this.host.delivery.send(ws, state, encodeError(ErrorCode.unauthorized, "token not verified, try again", frame.id)));
+      },
+    );
+  }
+
+  private applyRefresh(ws: WebSocket, decision: RefreshDecision, id: string | undefined): void {
+    const current = readSocketState(ws);
+    // Closed meanwhile (the old token's expiry, a kick): there is no grant left to replace.
+    if (!current || ws.readyState !== READY_STATE_OPEN) return;
+    if (current.tokenExpiresAtMs !== undefined && current.tokenExpiresAtMs <= Date.now()) {
+      // The old token ran out while this one was checked: the expiry job's close, now.
+      closeWith(ws, Close.tokenExpired);
+      return;
+    }
+    if (!decision.ok) {
+      this.host.delivery.send(ws, current, encodeError(decision.code, decision.message, id));
+      return;
+    }
+    const { grant } = decision;
+    if (grant) {
+      writeSocketState(ws, withGrant(current, grant));
+      this.host.watchExpiry(grant.tokenExpiresAtMs).catch((error: unknown) => {
+        // The alarm keeps its earlier deadline; that run re-arms for the expiries it finds.
+        log("error", { connectionId: current.id, where: "Inbound.applyRefresh", reason: "token expiry not rescheduled", error });
+      });
+    }
+    if (id !== undefined) this.host.delivery.send(ws, readSocketState(ws) ?? current, encodeAck(id));
   }
 
   /** Sends error `forbidden` when the connection's token lacks `capability`. */
@@ -232,6 +273,16 @@ export class Inbound {
       this.buckets.set(ws, bucket);
     }
     return bucket;
+  }
+}
+
+/** Runs `handle`; a throw closes only this socket (1011). */
+function guarded(ws: WebSocket, state: SocketState, handle: () => void): void {
+  try {
+    handle();
+  } catch (error) {
+    log("error", { connectionId: state.id, code: Close.internalError.code, where: "Inbound.inOrder", error });
+    closeWith(ws, Close.internalError);
   }
 }
 

@@ -267,6 +267,10 @@ export class RoomCore {
       get pipeline(): Pipeline {
         return core.pipeline;
       },
+      get roomName(): string {
+        return core.roomName;
+      },
+      watchExpiry: (expiresAtMs) => core.expiry.watch(expiresAtMs),
       relayBinary: (_ws, state, data) => core.role.relayBinary(state, data),
       direct: (to, from, dataJson) => core.role.direct(to, from, dataJson),
       sendSnapshots: (ws, state, filters) => core.role.sendSnapshots(ws, state, filters),

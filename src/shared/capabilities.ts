@@ -21,3 +21,13 @@ export function isCapability(value: unknown): value is Capability {
 export function roomMatches(pattern: string, room: string): boolean {
   return pattern.endsWith("*") ? room.startsWith(pattern.slice(0, -1)) : pattern === room;
 }
+
+/** A token's `rooms` patterns cover a room when one of them matches it. */
+export function patternsCover(patterns: readonly string[], room: string): boolean {
+  return patterns.some((pattern) => roomMatches(pattern, room));
+}
+
+/** What a connection may do from a token's `can`: the HTTP API's `admin` is no connection right. */
+export function connectionCapabilitiesOf(can: readonly Capability[]): ConnectionCapability[] {
+  return can.filter((capability): capability is ConnectionCapability => capability !== ADMIN_CAPABILITY);
+}

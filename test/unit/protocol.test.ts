@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, encodeMessageFrame, rawPayload } from "../../src/shared/protocol";
+import { MAX_TOKEN_LENGTH } from "../../src/shared/limits";
+import { decodeClientFrame, encodeAuth, encodeMessageFrame, rawPayload } from "../../src/shared/protocol";
 
 describe("decodeClientFrame", () => {
   it("decodes each client frame type", () => {
@@ -12,6 +13,22 @@ describe("decodeClientFrame", () => {
     expect(decodeClientFrame('{"type":"subscribe","topics":["a","b.*"]}')).toMatchObject({ ok: true, frame: { topics: ["a", "b.*"] } });
     expect(decodeClientFrame('{"type":"presence","state":{"x":1}}')).toMatchObject({ ok: true });
     expect(decodeClientFrame('{"type":"ping","id":"p1"}')).toEqual({ ok: true, frame: { type: "ping", id: "p1" } });
+  });
+
+  it("decodes an auth frame with its token and optional id", () => {
+    expect(decodeClientFrame('{"type":"auth","token":"a.b.c","id":"r1"}')).toEqual({ ok: true, frame: { type: "auth", token: "a.b.c", id: "r1" } });
+    expect(decodeClientFrame('{"type":"auth","token":"a.b.c"}')).toEqual({ ok: true, frame: { type: "auth", token: "a.b.c", id: undefined } });
+  });
+
+  for (const token of ["missing", 7, null, "", "x".repeat(MAX_TOKEN_LENGTH + 1), ["a.b.c"]]) {
+    it(`answers an auth frame whose token is ${JSON.stringify(token).slice(0, 16)} as bad_request (in-band), keeping its id`, () => {
+      const text = JSON.stringify({ type: "auth", id: "r1", ...(token === "missing" ? {} : { token }) });
+      expect(decodeClientFrame(text)).toMatchObject({ ok: false, kind: "bad_request", id: "r1", reason: expect.stringContaining("token") });
+    });
+  }
+
+  it("still closes an auth frame with a bad id (1007), like every frame", () => {
+    expect(decodeClientFrame('{"type":"auth","token":"a.b.c","id":5}')).toMatchObject({ ok: false, kind: "invalid" });
   });
 
   it("reports an unknown type as such, not as invalid", () => {
@@ -32,6 +49,14 @@ describe("decodeClientFrame", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("auth frame encoding (SDK)", () => {
+  it("encodes a token refresh that decodes back to the same frame", () => {
+    const encoded = encodeAuth("h.p.s", "auth-1");
+    expect(encoded.ok && decodeClientFrame(encoded.text)).toEqual({ ok: true, frame: { type: "auth", token: "h.p.s", id: "auth-1" } });
+    expect(encodeAuth("", "auth-2")).toMatchObject({ ok: false });
   });
 });
 

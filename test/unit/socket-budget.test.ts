@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ConfigError, parseConfig } from "../../src/config";
 import { CONNECTION_ID_LENGTH } from "../../src/room/connection-id";
-import { MAX_SUB_LENGTH } from "../../src/admission/token-claims";
+import { MAX_SUB_LENGTH } from "../../src/shared/token-claims";
 import { MAX_TOPIC_CHARS_PER_CONNECTION, MAX_USER_ID_CHARS, PLATFORM_LIMITS } from "../../src/shared/limits";
 import {
   ATTACHMENT_BUDGET_BYTES,
@@ -30,7 +30,7 @@ describe("socket state budget", () => {
   it("takes a token's longest sub from the user-id budget, not a copy of its number", () => {
     // One rule in one place: a copied 256 could drift from the budget without any test noticing.
     expect(MAX_SUB_LENGTH).toBe(MAX_USER_ID_CHARS);
-    const source = readFileSync(new URL("../../src/admission/token-claims.ts", import.meta.url), "utf8");
+    const source = readFileSync(new URL("../../src/shared/token-claims.ts", import.meta.url), "utf8");
     expect(source).toMatch(/MAX_SUB_LENGTH = MAX_USER_ID_CHARS;/);
   });
 

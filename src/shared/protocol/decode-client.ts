@@ -2,9 +2,11 @@
  * @module decode-client
  * Decoding of client → room `roomcast.v1` frames (docs/protocol.md §3), used by the room and the
  * adapters' tests. Never throws: a bad shape is `invalid` (the room closes with 1007), an unknown
- * type is `unknown_type` (error frame, the connection stays open).
+ * type is `unknown_type` and an `auth` frame without a usable token is `bad_request` (error
+ * frames, the connection stays open). Hand-written rather than a schema library: it runs on
+ * every frame, allocates nothing but the frame, and answers each shape with its documented code.
  */
-import { MAX_FRAME_ID_LENGTH } from "../limits";
+import { MAX_FRAME_ID_LENGTH, MAX_TOKEN_LENGTH } from "../limits";
 import type { DecodeResult } from "./types";
 
 type JsonObject = Record<string, unknown>;
@@ -69,6 +71,13 @@ export function decodeClientFrame(text: string): DecodeResult {
       return { ok: true, frame: { type, state: parsed.state } };
     case "ping":
       return { ok: true, frame: { type, id } };
+    case "auth": {
+      const token = parsed.token;
+      if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        return { ok: false, kind: "bad_request", reason: `auth needs a token: a string of 1–${MAX_TOKEN_LENGTH} characters`, id };
+      }
+      return { ok: true, frame: { type, token, id } };
+    }
     default:
       return { ok: false, kind: "unknown_type", type, id };
   }

@@ -47,3 +47,9 @@ export function encodePresenceState(state: unknown): EncodeResult {
   const value = state === undefined ? null : state;
   return encodeChecked({ type: "presence", state: value }, value, "presence state");
 }
+
+/** An in-band token refresh (the SDK's token-refresh.ts); the room answers `ack` or an error with `id`. */
+export function encodeAuth(token: string, id: string): EncodeResult {
+  if (typeof token !== "string" || token.length === 0) return { ok: false, reason: "auth needs a non-empty token string" };
+  return { ok: true, text: JSON.stringify({ type: "auth", token, id }) };
+}

@@ -12,12 +12,19 @@ export type ClientFrame =
   | { type: "subscribe"; topics: string[] }
   | { type: "unsubscribe"; topics: string[] }
   | { type: "presence"; state: unknown }
-  | { type: "ping"; id?: string };
+  | { type: "ping"; id?: string }
+  /** In-band token refresh: the connection's grant is replaced by this token's (same user and room). */
+  | { type: "auth"; token: string; id?: string };
 
 export type DecodeResult =
   | { ok: true; frame: ClientFrame }
   /** Not a JSON object of a valid shape: the room closes with 1007. */
   | { ok: false; kind: "invalid"; reason: string }
+  /**
+   * A known frame whose field the room refuses in-band (error `bad_request`, the connection stays
+   * open): only an `auth` frame's token, so a broken token function never costs the connection.
+   */
+  | { ok: false; kind: "bad_request"; reason: string; id?: string }
   /** A well-formed object with a `type` this version does not know: error frame, stays open. */
   | { ok: false; kind: "unknown_type"; type: string; id?: string };
 
@@ -162,4 +169,9 @@ export type ServerFrame =
 export type ServerDecodeResult =
   | { ok: true; frame: ServerFrame }
   | { ok: false; kind: "invalid"; reason: string }
+  /**
+   * A known frame whose field the room refuses in-band (error `bad_request`, the connection stays
+   * open): only an `auth` frame's token, so a broken token function never costs the connection.
+   */
+  | { ok: false; kind: "bad_request"; reason: string; id?: string }
   | { ok: false; kind: "unknown"; type: string };

@@ -6,7 +6,7 @@ import { connectV1, expectClose, framesOf, waitForFrame, type TestClient } from 
 import { useGateway } from "../../helpers/use-gateway";
 
 const FUZZ_RUNS = 200;
-const KNOWN_TYPES = ["publish", "direct", "subscribe", "unsubscribe", "presence", "ping"];
+const KNOWN_TYPES = ["publish", "direct", "subscribe", "unsubscribe", "presence", "ping", "auth"];
 
 /** Valid frames, then mutated: fields dropped, retyped or added; plus arbitrary text and JSON. */
 const validFrame = fc.oneof(
@@ -15,9 +15,10 @@ const validFrame = fc.oneof(
   fc.record({ type: fc.constantFrom("subscribe", "unsubscribe"), topics: fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 }) }),
   fc.record({ type: fc.constant("presence"), state: fc.jsonValue() }),
   fc.record({ type: fc.constant("ping"), id: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }) }),
+  fc.record({ type: fc.constant("auth"), token: fc.string({ maxLength: 40 }), id: fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }) }),
 );
-const mutated = fc.tuple(validFrame, fc.constantFrom("type", "data", "topic", "id", "to", "topics", "state"), fc.anything()).map(([frame, key, value]) => ({ ...frame, [key]: value }));
-const dropped = fc.tuple(validFrame, fc.constantFrom("type", "data", "to", "topics", "state")).map(([frame, key]) => {
+const mutated = fc.tuple(validFrame, fc.constantFrom("type", "data", "topic", "id", "to", "topics", "state", "token"), fc.anything()).map(([frame, key, value]) => ({ ...frame, [key]: value }));
+const dropped = fc.tuple(validFrame, fc.constantFrom("type", "data", "to", "topics", "state", "token")).map(([frame, key]) => {
   const copy: Record<string, unknown> = { ...frame };
   delete copy[key];
   return copy;
@@ -40,7 +41,7 @@ describe("roomcast.v1 room under random frames", () => {
     async () => {
       const url = `${gateway.wsUrl}/rooms/fuzz`;
       const bystander = await connectV1(url);
-      const answers = { closed1007: 0, unknownType: 0, served: 0 };
+      const answers = { closed1007: 0, unknownType: 0, badRequest: 0, served: 0 };
       let fuzzer: TestClient | undefined;
       let probe = 0;
       await fc.assert(
@@ -55,13 +56,19 @@ describe("roomcast.v1 room under random frames", () => {
             return;
           }
           const unknownBefore = framesOf(fuzzer).filter((f) => f.code === "unknown_type").length;
+          const badBefore = framesOf(fuzzer).filter((f) => f.code === "bad_request").length;
           // A ping after every frame proves the connection is still served; answers come in order,
           // so any error for the fuzzed frame has arrived once the pong has.
           const id = `probe-${++probe}`;
           fuzzer.ws.send(JSON.stringify({ type: "ping", id }));
           await waitForFrame(fuzzer, (f) => f.type === "pong" && f.id === id, `pong ${id} after ${text.slice(0, 80)}`);
           const unknownAfter = framesOf(fuzzer).filter((f) => f.code === "unknown_type").length;
-          if (!expected.ok) {
+          if (!expected.ok && expected.kind === "bad_request") {
+            // An auth frame without a usable token: answered in-band, the connection stays.
+            expect(framesOf(fuzzer).filter((f) => f.code === "bad_request").length, `bad_request for ${text.slice(0, 80)}`).toBe(badBefore + 1);
+            expect(unknownAfter).toBe(unknownBefore);
+            answers.badRequest++;
+          } else if (!expected.ok) {
             expect(unknownAfter, `unknown_type error for ${text.slice(0, 80)}`).toBe(unknownBefore + 1);
             answers.unknownType++;
           } else {

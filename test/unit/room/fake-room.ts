@@ -149,6 +149,9 @@ export class RecordingHost implements InboundHost {
   directAnswer: ((to: string) => boolean | Promise<boolean>) | undefined;
   readonly snapshotRequests: Array<{ connectionId: string; topics: string[]; filters: string[] }> = [];
   readonly presenceChanges: SocketState[] = [];
+  readonly roomName = "room-under-test";
+  /** Deadlines asked of the token-expiry job (an `auth` frame's new expiry). */
+  readonly expiryWatches: number[] = [];
 
   constructor(vars: RawVars = {}) {
     this.config = parseConfig(vars);
@@ -169,6 +172,10 @@ export class RecordingHost implements InboundHost {
 
   presenceChanged(state: SocketState): void {
     this.presenceChanges.push(state);
+  }
+
+  async watchExpiry(expiresAtMs: number): Promise<void> {
+    this.expiryWatches.push(expiresAtMs);
   }
 }
 

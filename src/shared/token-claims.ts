@@ -4,10 +4,13 @@
  * `sub`, `exp` (required), `rooms`, `can`. Tickets are JWTs with `tkt: 1`, a `jti` and a
  * session expiry `sexp`; a ticket is never accepted as a token, nor a token as a ticket.
  * Failure reasons are short, fixed strings: never the token or the library's message.
+ * Shared by admission (a connection's token or ticket, API admin tokens) and the room (an
+ * in-band `{"type":"auth"}` refresh, which the Worker never sees): one verification, no runtime
+ * beyond WebCrypto, which hono/jwt uses.
  */
 import { verify } from "hono/jwt";
-import { CONNECTION_CAPABILITIES, isCapability, type Capability } from "../shared/capabilities";
-import { MAX_TOKEN_LENGTH, MAX_USER_ID_CHARS } from "../shared/limits";
+import { CONNECTION_CAPABILITIES, isCapability, type Capability } from "./capabilities";
+import { MAX_TOKEN_LENGTH, MAX_USER_ID_CHARS } from "./limits";
 
 export const JWT_ALGORITHM = "HS256";
 /** Longest user id (`sub`) a token or ticket may carry: what a connection's socket state budgets for it. */
