@@ -21,20 +21,20 @@ export interface DrainAllOptions extends DrainOptions {
   prefix?: string;
 }
 
-export function kick(options: ResolvedServerOptions, room: string, connectionId: string): Promise<KickedConnection> {
+export async function kick(options: ResolvedServerOptions, room: string, connectionId: string): Promise<KickedConnection> {
   return apiRequest(options, { method: "DELETE", path: roomPath(room, `/connections/${encodeURIComponent(connectionId)}`), idempotent: false });
 }
 
-export function deleteRoom(options: ResolvedServerOptions, room: string): Promise<DeletedRoom> {
+export async function deleteRoom(options: ResolvedServerOptions, room: string): Promise<DeletedRoom> {
   return apiRequest(options, { method: "DELETE", path: roomPath(room), idempotent: true });
 }
 
-export function drain(options: ResolvedServerOptions, room: string, drainOptions: DrainOptions = {}): Promise<RoomDrain> {
+export async function drain(options: ResolvedServerOptions, room: string, drainOptions: DrainOptions = {}): Promise<RoomDrain> {
   const body = drainOptions.overMs === undefined ? {} : { overMs: drainOptions.overMs };
   return apiRequest(options, { method: "POST", path: roomPath(room, "/drain"), body, idempotent: true });
 }
 
-export function drainAll(options: ResolvedServerOptions, drainOptions: DrainAllOptions = {}): Promise<GatewayDrain> {
+export async function drainAll(options: ResolvedServerOptions, drainOptions: DrainAllOptions = {}): Promise<GatewayDrain> {
   const body = { ...(drainOptions.prefix === undefined ? {} : { prefix: drainOptions.prefix }), ...(drainOptions.overMs === undefined ? {} : { overMs: drainOptions.overMs }) };
   return apiRequest(options, { method: "POST", path: "/admin/drain", body, idempotent: true });
 }

@@ -24,14 +24,14 @@ export interface RoomsOptions {
   cursor?: string;
 }
 
-export function history(options: ResolvedServerOptions, room: string, query: HistoryOptions = {}): Promise<HistoryPage> {
+export async function history(options: ResolvedServerOptions, room: string, query: HistoryOptions = {}): Promise<HistoryPage> {
   return apiRequest(options, { method: "GET", path: roomPath(room, "/messages"), query: { since: query.since, limit: query.limit }, idempotent: true });
 }
 
-export function info(options: ResolvedServerOptions, room: string): Promise<RoomInfo> {
+export async function info(options: ResolvedServerOptions, room: string): Promise<RoomInfo> {
   return apiRequest(options, { method: "GET", path: roomPath(room, "/info"), idempotent: true });
 }
 
-export function rooms(options: ResolvedServerOptions, query: RoomsOptions = {}): Promise<RoomList> {
+export async function rooms(options: ResolvedServerOptions, query: RoomsOptions = {}): Promise<RoomList> {
   return apiRequest(options, { method: "GET", path: "/rooms", query: { prefix: query.prefix, limit: query.limit, cursor: query.cursor }, idempotent: true });
 }

@@ -65,7 +65,7 @@ function sign(secret: string | undefined, payload: Record<string, unknown>): Pro
 }
 
 /** A connection token for `new RoomClient({ token })`, `?token=` or `Authorization: Bearer`. */
-export function mintToken(secret: string | undefined, claims: TokenClaims, nowMs = Date.now()): Promise<string> {
+export async function mintToken(secret: string | undefined, claims: TokenClaims, nowMs = Date.now()): Promise<string> {
   const sub = checkSub(claims.sub);
   if (!Array.isArray(claims.rooms) || !claims.rooms.every((room) => typeof room === "string" && room.length > 0)) throw new TypeError("rooms must be a list of room-name patterns");
   if (claims.can !== undefined && (!Array.isArray(claims.can) || !claims.can.every(isCapability))) throw new TypeError(`can must list capabilities from ${CONNECTION_CAPABILITIES.join(", ")}, admin`);
@@ -88,7 +88,7 @@ export async function mintTicket(secret: string | undefined, room: string, optio
 }
 
 /** A one-time ticket from the gateway (`POST /rooms/:room/tickets`, API key): for backends without the JWT secret. */
-export function requestTicket(options: ResolvedServerOptions, room: string, ticketOptions: TicketOptions = {}): Promise<Ticket> {
+export async function requestTicket(options: ResolvedServerOptions, room: string, ticketOptions: TicketOptions = {}): Promise<Ticket> {
   // Retried: a repeat mints a second ticket, and the unused one simply expires.
   return apiRequest(options, { method: "POST", path: roomPath(room, "/tickets"), body: ticketOptions, idempotent: true });
 }
