@@ -2,7 +2,7 @@
  * @module roomcast/server
  * The roomcast server SDK for backends: publish, read and manage rooms over the gateway's HTTP
  * API, mint connection tokens and tickets, verify webhooks. Runtime-free (fetch and WebCrypto
- * only): Node ≥ 18, Cloudflare Workers, Bun, Deno.
+ * only): Node ≥ 20, Cloudflare Workers, Bun, Deno.
  */
 export { RoomcastServer } from "./roomcast-server";
 export { RoomcastError, WebhookVerificationError, type RoomcastErrorCode, type WebhookFailure } from "./errors";

@@ -47,17 +47,17 @@ export interface SnippetOptions {
   projectDir?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
-  /** The node binary; the one that runs the tests by default. */
-  node?: string;
+  /** The binary that runs the file (a node, or bun); the Node that runs the tests by default. */
+  runtime?: string;
 }
 
-/** Runs `code` as an ES module with the same Node that runs the tests (or `options.node`). */
+/** Runs `code` as an ES module with the same Node that runs the tests (or `options.runtime`). */
 export function runNodeSnippet(name: string, code: string, options: SnippetOptions = {}): SnippetRun {
   const dir = options.projectDir ?? SNIPPET_DIR;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.mjs`);
   writeFileSync(file, code);
-  const child = spawn(options.node ?? process.execPath, [file], {
+  const child = spawn(options.runtime ?? process.execPath, [file], {
     cwd: options.projectDir ?? PROJECT_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,7 +5,8 @@
  * the registry), then, under plain Node 22 (the `node` devDependency), the examples of
  * docs/server-sdk.md run as written against a real gateway in token mode: the token endpoint
  * mints a token, the client quick start connects with it, the server quick start publishes and
- * the client receives; the error, ticket and webhook examples print what the doc says. Both entry
+ * the client receives; the error, ticket and webhook examples print what the doc says (the error
+ * example under Bun too, the repo's `bun` devDependency). Both entry
  * points also bundle with esbuild (browser for the client, neutral for the server) and type-check
  * from their declarations under `nodenext` and `bundler` resolution.
  */
@@ -24,6 +25,7 @@ import { useGateway } from "../../helpers/use-gateway";
 const run = promisify(execFile);
 const DOC = "docs/server-sdk.md";
 const NODE_22 = join(PROJECT_ROOT, "node_modules/node/bin/node");
+const BUN = join(PROJECT_ROOT, "node_modules/.bin/bun");
 const TSC = join(PROJECT_ROOT, "node_modules/typescript/bin/tsc");
 const PACK_INSTALL_TIMEOUT_MS = 90_000;
 const SNIPPET_WAIT_MS = 15_000;
@@ -64,7 +66,7 @@ describe("roomcast packed, installed in a fresh project", () => {
     for (const snippet of running.splice(0)) await snippet.stop();
   });
 
-  async function docSnippet(name: string, marker: string, env: Record<string, string> = {}, replace: Record<string, string> = {}): Promise<SnippetRun> {
+  async function docSnippet(name: string, marker: string, env: Record<string, string> = {}, replace: Record<string, string> = {}, runtime = NODE_22): Promise<SnippetRun> {
     const { app } = await installing;
     const block = readmeCodeBlock(marker, DOC);
     // Receivers (webhooks) never talk to the gateway: only snippets that do are pointed at it.
@@ -72,7 +74,7 @@ describe("roomcast packed, installed in a fresh project", () => {
     for (const [from, to] of Object.entries(replace)) code = code.replaceAll(from, to);
     const snippet = runNodeSnippet(name, code, {
       projectDir: app,
-      node: NODE_22,
+      runtime,
       env: { ROOMCAST_API_KEY: API_KEY, ROOMCAST_JWT_SECRET: JWT_SECRET, WEBHOOK_SECRET, ...env },
     });
     running.push(snippet);
@@ -105,10 +107,15 @@ describe("roomcast packed, installed in a fresh project", () => {
     expect(client.stderr()).toBe("");
   }, PACK_INSTALL_TIMEOUT_MS);
 
-  it("docs: the error example prints the typed 404; the ticket example gets both tickets", async () => {
-    const errors = await docSnippet("errors", "refused 404 not_found");
-    expect(await errors.waitForExit("the error example ran", SNIPPET_WAIT_MS)).toBe(0);
-    expect(errors.stdout().trim()).toBe("refused 404 not_found");
+  it("docs: the error example prints the typed 404 (under Node 22 and Bun); the ticket example gets both tickets", async () => {
+    for (const [runtime, name] of [
+      [NODE_22, "errors"],
+      [BUN, "errors-bun"],
+    ] as const) {
+      const errors = await docSnippet(name, "refused 404 not_found", {}, {}, runtime);
+      expect(await errors.waitForExit(`the error example ran (${name})`, SNIPPET_WAIT_MS)).toBe(0);
+      expect(errors.stdout().trim()).toBe("refused 404 not_found");
+    }
     const tickets = await docSnippet("tickets", "requestTicket(");
     expect(await tickets.waitForExit("the ticket example ran", SNIPPET_WAIT_MS)).toBe(0);
     expect(tickets.stderr()).toBe("");
@@ -140,7 +147,7 @@ describe("roomcast packed, installed in a fresh project", () => {
         const response = await worker.fetch(new Request("https://backend.example/hooks", { method: "POST", headers, body }), env);
         console.log("status", response.status, await response.text());
       }`;
-    const worker = runNodeSnippet("webhook-worker-harness", harness, { projectDir: app, node: NODE_22, env: { WEBHOOK_SECRET } });
+    const worker = runNodeSnippet("webhook-worker-harness", harness, { projectDir: app, runtime: NODE_22, env: { WEBHOOK_SECRET } });
     running.push(worker);
     expect(await worker.waitForExit("the fetch handler ran", SNIPPET_WAIT_MS)).toBe(0);
     expect(worker.stdout().trim().split("\n")).toEqual(["room_occupied lobby 1", "status 204 ", "status 401 bad_signature"]);

@@ -32,6 +32,26 @@ describe("RoomcastServer requests", () => {
     expect(seen).toEqual([{ url: "https://gateway.example/base/rooms?prefix=lobby-&limit=5", authorization: "Bearer k" }]);
   });
 
+  it("drain, drainAll and rooms send the requests of the shared contract (routes land with issue 13)", async () => {
+    const seen: Array<{ method: string; url: string; body: unknown }> = [];
+    const server = serverWith(async (url, init) => {
+      seen.push({ method: init.method ?? "GET", url, body: typeof init.body === "string" ? JSON.parse(init.body) : init.body });
+      return Response.json({}, { status: 202 });
+    });
+    await server.drain("lobby");
+    await server.drain("lobby", { overMs: 0 });
+    await server.drainAll({ prefix: "game-", overMs: 5_000 });
+    await server.drainAll();
+    await server.rooms({ cursor: "abc" });
+    expect(seen).toEqual([
+      { method: "POST", url: "https://gateway.example/base/rooms/lobby/drain", body: {} },
+      { method: "POST", url: "https://gateway.example/base/rooms/lobby/drain", body: { overMs: 0 } },
+      { method: "POST", url: "https://gateway.example/base/admin/drain", body: { prefix: "game-", overMs: 5_000 } },
+      { method: "POST", url: "https://gateway.example/base/admin/drain", body: {} },
+      { method: "GET", url: "https://gateway.example/base/rooms?cursor=abc", body: undefined },
+    ]);
+  });
+
   it("keeps the status of an answer whose body is not the API's JSON (code http_error), retrying a 502", async () => {
     let calls = 0;
     const error = await failure(serverWith(async () => (calls++, new Response("<html>bad gateway</html>", { status: 502 }))).info("r"));
