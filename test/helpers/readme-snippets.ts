@@ -1,8 +1,9 @@
 /**
  * @module readme-snippets
- * Takes code blocks out of README.md exactly as a newcomer would copy them and runs them: Node
- * snippets as `.mjs` files inside the project (so `roomcast/client`, `ws`, `@stomp/stompjs` and
- * `sockjs-client` resolve as they would in an app), with the README's `127.0.0.1:8787` pointed at
+ * Takes code blocks out of README.md (or a doc under docs/) exactly as a newcomer would copy them
+ * and runs them: Node snippets as `.mjs` files inside the project (so `roomcast/client`, `ws`,
+ * `@stomp/stompjs` and `sockjs-client` resolve as they would in an app) or inside another project
+ * (a fresh one with the packed package installed), with the README's `127.0.0.1:8787` pointed at
  * the test's gateway. Nothing else in the snippet is changed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,12 +17,12 @@ const README_ADDRESS = "127.0.0.1:8787";
 const SNIPPET_DIR = join(PROJECT_ROOT, "test-results", "readme-snippets");
 const STOP_GRACE_MS = 2_000;
 
-/** The one fenced code block of README.md that contains `marker` (fails if none or several do). */
-export function readmeCodeBlock(marker: string): string {
-  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+/** The one fenced code block of README.md (or `file`) that contains `marker` (fails if none or several do). */
+export function readmeCodeBlock(marker: string, file = "README.md"): string {
+  const readme = readFileSync(join(PROJECT_ROOT, file), "utf8");
   const blocks = [...readme.matchAll(/^```[\w-]*\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
   const matching = blocks.filter((code) => code.includes(marker));
-  if (matching.length !== 1) throw new Error(`README.md has ${matching.length} code blocks containing ${JSON.stringify(marker)}, expected exactly 1`);
+  if (matching.length !== 1) throw new Error(`${file} has ${matching.length} code blocks containing ${JSON.stringify(marker)}, expected exactly 1`);
   return matching[0]!;
 }
 
@@ -36,15 +37,31 @@ export interface SnippetRun {
   stderr(): string;
   /** Waits until stdout matches; fails at once, with the output, if the snippet exits first. */
   waitForOutput(pattern: RegExp, what: string, timeoutMs?: number): Promise<void>;
+  /** Waits until the snippet exits by itself; resolves with its exit code. */
+  waitForExit(what: string, timeoutMs?: number): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-/** Runs `code` as an ES module with the same Node that runs the tests. */
-export function runNodeSnippet(name: string, code: string): SnippetRun {
-  mkdirSync(SNIPPET_DIR, { recursive: true });
-  const file = join(SNIPPET_DIR, `${name}.mjs`);
+export interface SnippetOptions {
+  /** The project to run in (imports resolve from its node_modules); the roomcast checkout by default. */
+  projectDir?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** The binary that runs the file (a node, or bun); the Node that runs the tests by default. */
+  runtime?: string;
+}
+
+/** Runs `code` as an ES module with the same Node that runs the tests (or `options.runtime`). */
+export function runNodeSnippet(name: string, code: string, options: SnippetOptions = {}): SnippetRun {
+  const dir = options.projectDir ?? SNIPPET_DIR;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.mjs`);
   writeFileSync(file, code);
-  const child = spawn(process.execPath, [file], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(options.runtime ?? process.execPath, [file], {
+    cwd: options.projectDir ?? PROJECT_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk) => (stdout += chunk));
@@ -64,6 +81,10 @@ export function runNodeSnippet(name: string, code: string): SnippetRun {
         timeoutMs,
         describeOutput,
       );
+    },
+    async waitForExit(what, timeoutMs = DEFAULT_WAIT_MS) {
+      await waitUntil(() => child.exitCode !== null || child.signalCode !== null, `snippet ${name}: ${what}`, timeoutMs, describeOutput);
+      return child.exitCode;
     },
     stop: () => stopChild(child),
   };
