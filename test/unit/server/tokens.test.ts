@@ -6,7 +6,7 @@
  */
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { verifyToken } from "../../../src/admission/token-claims";
+import { verifyToken } from "../../../src/shared/token-claims";
 import { mintTicket, mintToken } from "../../../src/server";
 
 const SECRET = "unit-jwt-secret";
