@@ -5,6 +5,7 @@
  * (src/room/room-role.ts, room-stats.ts), which cannot be imported here: those modules use
  * Workers-only types. test/gateway/server-sdk/info-type.test.ts fails to compile if they drift.
  */
+import type { LocationHint } from "../room-policies";
 import type { Member, MessageFields } from "../shared/protocol";
 
 export type { Member } from "../shared/protocol";
@@ -51,6 +52,16 @@ export interface RoomInfo {
   recentCloses: RecentClose[];
   /** Sharded rooms only: open connections per shard. */
   shards?: number[];
+  /** Where the room's object runs: its jurisdiction and the location hint it was placed with. */
+  placement: RoomPlacement;
+  /** Sharded rooms only: each shard object's placement (null: the shard did not answer). */
+  shardPlacements?: Array<RoomPlacement | null>;
+}
+
+/** A room object's placement (`ROOM_POLICIES` `jurisdiction` / `locationHint`). */
+export interface RoomPlacement {
+  jurisdiction: string | null;
+  locationHint: LocationHint | null;
 }
 
 /** One occupied room of `GET /rooms` (from the live-room directory). */
