@@ -9,13 +9,7 @@
  *   bring a vacated room back; pruned after TOMBSTONE_KEEP_MS (directory-statements.ts).
  * - `dead_events`: events whose webhook delivery went to the dead-letter queue.
  */
-
-export const DIRECTORY_SCHEMA: readonly string[] = [
-  `CREATE TABLE IF NOT EXISTS live_rooms (room TEXT PRIMARY KEY, connections INTEGER NOT NULL, users INTEGER NOT NULL, since INTEGER NOT NULL, updated INTEGER NOT NULL, last_n INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS vacated_rooms (room TEXT PRIMARY KEY, last_n INTEGER NOT NULL)`,
-  `CREATE INDEX IF NOT EXISTS vacated_rooms_by_n ON vacated_rooms (last_n)`,
-  `CREATE TABLE IF NOT EXISTS dead_events (id TEXT PRIMARY KEY, room TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, event TEXT NOT NULL, dead_at INTEGER NOT NULL)`,
-];
+import { DIRECTORY_SCHEMA } from "./directory-statements";
 
 /** Per isolate: the schema is ensured once (a failure is retried by the next caller). */
 const ensured = new WeakMap<object, Promise<void>>();

@@ -11,6 +11,14 @@
  */
 import type { OccupancyReport } from "../shared/occupancy-report";
 
+/** The tables (directory-schema.ts creates them on first use). */
+export const DIRECTORY_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS live_rooms (room TEXT PRIMARY KEY, connections INTEGER NOT NULL, users INTEGER NOT NULL, since INTEGER NOT NULL, updated INTEGER NOT NULL, last_n INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS vacated_rooms (room TEXT PRIMARY KEY, last_n INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS vacated_rooms_by_n ON vacated_rooms (last_n)`,
+  `CREATE TABLE IF NOT EXISTS dead_events (id TEXT PRIMARY KEY, room TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, event TEXT NOT NULL, dead_at INTEGER NOT NULL)`,
+];
+
 export interface Statement {
   sql: string;
   params: (string | number)[];
