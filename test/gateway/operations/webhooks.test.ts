@@ -130,6 +130,22 @@ describe("occupancy webhooks", () => {
     expect(events.filter((event) => event.type === "member_added").every((event) => event.connections > 0)).toBe(true);
   });
 
+  it("vacates a deleted room and keeps its event numbers increasing after the wipe", async () => {
+    const room = "ops-wiped";
+    const first = await connectV1(`${gateway.wsUrl}/rooms/${room}?user=frank`);
+    await receiver.waitFor(room, (events) => countOf(events, "member_added") === 1, "frank added");
+    const deleted = await fetch(`${gateway.httpUrl}/rooms/${room}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    const vacated = await receiver.waitFor(room, (events) => countOf(events, "room_vacated") === 1, "room vacated by the delete");
+    expect(kindsOf(vacated)).toEqual(["room_occupied", "member_added:frank", "member_removed:frank", "room_vacated"]);
+    const again = await connectV1(`${gateway.wsUrl}/rooms/${room}?user=frank`);
+    const events = await receiver.waitFor(room, (all) => countOf(all, "room_occupied") === 2, "occupied again after the wipe");
+    expect(kindsOf(events).slice(4)).toEqual(["room_occupied", "member_added:frank"]);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.n).toBeGreaterThan(events[i - 1]!.n);
+    again.client.close(1000);
+    await receiver.waitFor(room, (all) => countOf(all, "room_vacated") === 2, "vacated again");
+  });
+
   it("delivers the same events later when the receiver answers 500 to the first three deliveries", async () => {
     const room = "ops-flaky";
     const first = receiver.deliveries.length;
