@@ -8,6 +8,7 @@ import { setLogLevel, type LogLevel } from "./log";
 import { PolicyError, parseRoomPolicies, type RoomPolicy } from "./room-policies";
 import { DEFAULT_LIMITS, MAX_RPC_MESSAGE_BYTES, MAX_TOPIC_CHARS_PER_CONNECTION, MAX_TOPICS_PER_CONNECTION, MAX_USER_ID_CHARS, PLATFORM_LIMITS, type Limits } from "./shared/limits";
 import { MAX_PRESENCE_STATE_BYTES } from "./shared/socket-budget";
+import { readOperationsConfig, type OperationsConfig } from "./operations/operations-config";
 
 export type AuthMode = "token" | "open";
 
@@ -24,6 +25,8 @@ export interface Config {
   policies: RoomPolicy[];
   /** LOG_LEVEL: "info" (default) logs connects and closes; "error" only errors. */
   logLevel: LogLevel;
+  /** Occupancy checks and webhooks (operations/operations-config.ts). */
+  operations: OperationsConfig;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +105,12 @@ export function parseConfig(vars: RawVars): Config {
     jwtSecret: readSecret(vars, "JWT_SECRET"),
     limits,
     policies,
+    operations: readOperationsConfig(vars, {
+      integer: (name, fallback, min, max) => readInteger(vars, name, fallback, min, max),
+      fail: (setting, message) => {
+        throw new ConfigError(setting, message);
+      },
+    }),
   };
 }
 

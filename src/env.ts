@@ -34,6 +34,19 @@ export interface Env {
   LOG_LEVEL?: string;
   /** JSON list of room policies (docs/protocol.md §8). */
   ROOM_POLICIES?: string;
+  /** Occupancy reports from rooms to the Worker's queue consumer (docs/operations.md); absent = rooms report nothing. */
+  OCCUPANCY_QUEUE?: Queue;
+  /** The live-room directory (`live_rooms`) and dead events, in D1 (src/operations/directory-schema.ts). */
+  DIRECTORY?: D1Database;
+  /** Seconds between an occupied room's recounts (default 60): the bound for a crash to be noticed. */
+  OCCUPANCY_CHECK_SECONDS?: string;
+  /** Webhooks: off unless set. */
+  WEBHOOK_URL?: string;
+  WEBHOOK_SECRET?: string;
+  /** Comma list of the event kinds sent (default all). */
+  WEBHOOK_EVENTS?: string;
+  /** First retry delay of a failed delivery, doubled per attempt (default 5). */
+  WEBHOOK_RETRY_SECONDS?: string;
   /** Test-only: "on" lets `?fault=send` make the room's sends to that socket throw. Honoured only in AUTH_MODE=open. */
   FAULT_INJECTION?: string;
 }

@@ -7,7 +7,7 @@
  */
 import { summarizeError } from "./error-summary";
 
-export type LogEvent = "wake" | "connect" | "close" | "reject" | "error" | "config_error" | "placement" | "drain";
+export type LogEvent = "wake" | "connect" | "close" | "reject" | "error" | "config_error" | "placement" | "drain" | "webhook_retry" | "event_dead";
 
 export interface LogFields {
   room?: string;
@@ -16,6 +16,13 @@ export interface LogFields {
   reason?: string;
   status?: number;
   connections?: number;
+  /** Occupancy events (docs/operations.md): the event, its kind and number, delivery attempts so far. */
+  eventId?: string;
+  type?: string;
+  n?: number;
+  attempts?: number;
+  /** Queue messages a retry covers. */
+  messages?: number;
   /** The setting a config_error is about. */
   setting?: string;
   /** Which handler failed, e.g. "POST /rooms/:room/messages" or "Room.webSocketMessage". */
@@ -40,7 +47,8 @@ export function setLogSecrets(values: ReadonlyArray<string | undefined>): void {
 }
 
 export function log(event: LogEvent, fields: LogFields): void {
-  const isError = event === "error" || event === "config_error";
+  // Failed webhook attempts and dead events are failures an operator must see at any level.
+  const isError = event === "error" || event === "config_error" || event === "webhook_retry" || event === "event_dead";
   if (threshold === "error" && !isError) return;
   const { error, ...rest } = fields;
   const described = "error" in fields ? summarizeError(error) : {};

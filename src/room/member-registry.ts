@@ -73,6 +73,16 @@ export class MemberRegistry {
     return this.sql.exec<{ n: number }>(`SELECT COUNT(DISTINCT user_id) AS n FROM members`).one().n;
   }
 
+  /** Distinct users for occupancy reports: an anonymous connection counts as its own user (by id). */
+  occupancyUsers(): Set<string> {
+    return new Set(this.sql.exec<{ user: string }>(`SELECT DISTINCT COALESCE(user_id, id) AS user FROM members`).toArray().map((row) => row.user));
+  }
+
+  /** The connection ids registered on one shard. */
+  idsOnShard(shard: number): string[] {
+    return this.sql.exec<{ id: string }>(`SELECT id FROM members WHERE shard = ?`, shard).toArray().map((row) => row.id);
+  }
+
   userSet(): Set<string> {
     return new Set(this.users().map((user) => user.userId));
   }

@@ -27,6 +27,7 @@ import { Inbound, type InboundHost } from "./inbound";
 import { LocalPresence } from "./local-presence";
 import { LocalSockets, READY_STATE_OPEN, type LocalGate } from "./local-sockets";
 import { Pipeline } from "./pipeline";
+import { RoomOccupancy } from "./occupancy";
 import { memberOf, usersOf } from "./presence";
 import { PublishIds } from "./publish-ids";
 import type { RoomInfo, RoomRole } from "./room-role";
@@ -61,6 +62,8 @@ export class RoomCore {
   readonly presence: LocalPresence;
   readonly pipeline: Pipeline;
   readonly inbound: Inbound;
+  /** Occupancy reports to the queue (occupancy.ts). */
+  readonly occupancy: RoomOccupancy;
   roomName = "";
   policy: RoomPolicy = DEFAULT_POLICY;
   /** Set when this object is one shard of a sharded room (the Worker said so at connect). */
@@ -98,6 +101,15 @@ export class RoomCore {
     });
     this.inbound = new Inbound(this.inboundHost());
     this.expiry = new TokenExpiry(() => this.alarms);
+    this.occupancy = new RoomOccupancy({
+      queue: env.OCCUPANCY_QUEUE,
+      checkMs: this.config.operations.occupancyCheckSeconds * 1000,
+      sql: () => ctx.storage.sql,
+      room: () => this.roomName,
+      truth: () => this.role.occupancyTruth(),
+      prune: () => this.role.pruneOccupancy(),
+      alarms: () => this.alarms,
+    });
   }
 
   private openStorage(): void {
@@ -227,6 +239,7 @@ export class RoomCore {
   /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */
   async wipe(room: string | undefined): Promise<{ epoch: string }> {
     const role = this.role;
+    const vacated = this.occupancy.beforeWipe();
     role.cancel();
     await role.closeForDelete();
     this.sockets.closeAll(Close.roomDeleted);
@@ -238,6 +251,7 @@ export class RoomCore {
     this.openStorage();
     this.pipeline.reset();
     if (room !== undefined) this.rememberRoom(room, shard);
+    await this.occupancy.afterWipe(vacated);
     return { epoch: this.history.epoch };
   }
 

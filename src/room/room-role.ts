@@ -8,6 +8,7 @@
  */
 import type { Member, StoredMessage } from "../shared/protocol";
 import type { LocalGate } from "./local-sockets";
+import type { OccupancyTruth } from "./occupancy-diff";
 import type { PrimaryLink } from "./primary-link";
 import type { Placement } from "./room-placement";
 import type { Counters, RecentClose } from "./room-stats";
@@ -65,4 +66,10 @@ export interface RoomRole {
   closeForDelete(): Promise<void>;
   /** The role is replaced (new policy, wiped room): its timers stop. */
   cancel(): void;
+
+  // Occupancy reports (occupancy.ts).
+  /** The logical room's connections and users, where this object speaks for the room; a shard: undefined. */
+  occupancyTruth(): OccupancyTruth | undefined;
+  /** Forgets members whose sockets are gone without a close (a sharded room's primary asks its shards). */
+  pruneOccupancy(): Promise<void>;
 }

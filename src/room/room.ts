@@ -111,6 +111,7 @@ export class Room extends DurableObject<Env> {
     for (const job of await core.alarms.takeDue(Date.now())) {
       if (job === "tokenExpiry") await core.expiry.closeExpired(core.sockets.open(), Date.now());
       else if (job === "drain") await this.drainStep();
+      else if (job === "occupancy") await core.occupancy.check();
     }
   }
 
@@ -239,6 +240,11 @@ export class Room extends DurableObject<Env> {
   /** The primary closes this shard's sockets (a room delete); code and reason as separate RPC arguments. */
   async closeAll(code: number, reason: string): Promise<void> {
     this.#core.sockets.closeAll({ code, reason });
+  }
+
+  /** This shard's open connection ids: the primary's occupancy check prunes members not in it. */
+  async shardConnectionIds(): Promise<string[]> {
+    return this.#core.sockets.states().map((state) => state.id);
   }
 
   /** The primary names the room and the shard, so a shard that never held a connection knows its policy too. */

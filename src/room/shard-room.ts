@@ -178,4 +178,13 @@ export class ShardRoom implements RoomRole {
   cancel(): void {
     // The links drain what they hold; the attach map lives and dies with this role.
   }
+
+  /** The primary reports for the whole room; a shard never does. */
+  occupancyTruth(): undefined {
+    return undefined;
+  }
+
+  async pruneOccupancy(): Promise<void> {
+    // Nothing to prune: the primary asks this shard for its connection ids instead.
+  }
 }

@@ -15,6 +15,7 @@ import { log } from "../log";
 import { Close } from "../shared/closes";
 import { encodePresenceCounts, encodePresenceDiff, encodePresenceList, type Member, type PresenceCounts, type StoredMessage } from "../shared/protocol";
 import { MemberRegistry } from "./member-registry";
+import type { OccupancyTruth } from "./occupancy-diff";
 import { PresenceBatch } from "./presence";
 import { PresenceModeTracker } from "./presence-mode";
 import { resumePlan } from "./resume";
@@ -73,6 +74,7 @@ export class ShardedPrimary extends SingleRoom {
     if (listing) this.presence.join(request.member);
     else this.presenceMode.unrecordedChange();
     this.schedulePresenceFlush();
+    this.core.occupancy.changed();
     const memberCount = this.members.count();
     const mode = this.presenceMode.modeFor(memberCount);
     this.presenceMode.welcomed(mode);
@@ -100,6 +102,7 @@ export class ShardedPrimary extends SingleRoom {
       this.presence.leave(connectionId);
     }
     this.schedulePresenceFlush();
+    this.core.occupancy.changed();
   }
 
   update(shard: number, member: Member): void {
@@ -188,6 +191,34 @@ export class ShardedPrimary extends SingleRoom {
           // The room is deleted anyway; that shard's sockets stay until they leave or the shard restarts.
           log("error", { room: this.core.roomName, where: "ShardedPrimary.closeForDelete", reason: `shard ${index} did not close its connections`, error });
         }
+      }),
+    );
+  }
+
+  /** The whole room, from the registry: every shard's connections. */
+  override occupancyTruth(): OccupancyTruth {
+    return { connections: this.members.count(), users: this.members.occupancyUsers() };
+  }
+
+  /**
+   * Members whose shard no longer holds their socket (a crash lost it without a close) are
+   * detached. The ids are read before asking: a shard accepts a socket before attaching it, so a
+   * registered id missing from the shard's answer is gone; later attaches are not in the list read.
+   */
+  override async pruneOccupancy(): Promise<void> {
+    const perShard = this.members.perShard();
+    await Promise.all(
+      Array.from({ length: this.shardCount }, async (_, index) => {
+        if (!perShard[index]) return;
+        const registered = this.members.idsOnShard(index);
+        let live: Set<string>;
+        try {
+          live = new Set(await this.core.shardStub(index).shardConnectionIds());
+        } catch (error) {
+          log("error", { room: this.core.roomName, where: "ShardedPrimary.pruneOccupancy", reason: `shard ${index} gave no connection ids`, error });
+          return;
+        }
+        for (const id of registered) if (!live.has(id)) this.detach(id);
       }),
     );
   }

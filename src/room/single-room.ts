@@ -7,6 +7,7 @@
 import { encodeWelcomeFor, type RoomView, type StoredMessage } from "../shared/protocol";
 import { log } from "../log";
 import { resumePlan, type ResumePlan } from "./resume";
+import type { OccupancyTruth } from "./occupancy-diff";
 import type { RoomCore } from "./room-core";
 import type { RoomInfo, RoomRole } from "./room-role";
 import type { SocketState } from "./socket-state";
@@ -28,6 +29,7 @@ export class SingleRoom implements RoomRole {
     const announceJoin = core.presence.arrive(state);
     core.sockets.accept(server, state);
     core.stats.countConnection();
+    core.occupancy.changed();
     log("connect", { room: core.roomName, connectionId: state.id });
 
     const plan = resumePlan(url.searchParams, core.history, state.topics, Date.now(), core.pipeline.deliveredSeq);
@@ -50,6 +52,7 @@ export class SingleRoom implements RoomRole {
 
   departed(state: SocketState | null): void {
     this.core.presence.left(state);
+    this.core.occupancy.changed();
   }
 
   deliver(message: StoredMessage): void {
@@ -88,5 +91,20 @@ export class SingleRoom implements RoomRole {
 
   cancel(): void {
     // No timers of its own: presence and batching belong to the core.
+  }
+
+  /** Every socket is here; an anonymous connection is its own user (by connection id). */
+  occupancyTruth(): OccupancyTruth | undefined {
+    let connections = 0;
+    const users = new Set<string>();
+    for (const [, state] of this.core.sockets.open()) {
+      connections++;
+      users.add(state.userId ?? state.id);
+    }
+    return { connections, users };
+  }
+
+  async pruneOccupancy(): Promise<void> {
+    // The runtime's socket list is the truth here: nothing to prune.
   }
 }

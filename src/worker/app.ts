@@ -32,6 +32,7 @@ import { consoleResponse, noSuchRoute } from "./console-proxy";
 import { drainRoom } from "./drain-routes";
 import { readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
+import { listRooms } from "./rooms-directory";
 import { handleSse } from "../transports/sse/sse-route";
 import { bridgeStomp } from "../transports/stomp/stomp-bridge";
 import { sockjsRoutes } from "../transports/sockjs/routes";
@@ -62,6 +63,8 @@ app.use("*", async (c, next) => {
 });
 
 app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.get("/rooms", listRooms);
 
 /** Room-name check for every /rooms/:room route: 400 before any Durable Object is touched. */
 app.use("/rooms/:room/*", roomNameGuard);

@@ -11,7 +11,7 @@ import { log, setLogLevel, setLogSecrets } from "../log";
 /** Throws (with the setting named) when the vars are invalid; the runtime then refuses to start. */
 export function validateAtLoad(vars: Record<string, unknown>): void {
   const check = checkConfig(vars);
-  setLogSecrets([vars.API_KEY, vars.JWT_SECRET].map((value) => (typeof value === "string" ? value : undefined)));
+  setLogSecrets([vars.API_KEY, vars.JWT_SECRET, vars.WEBHOOK_SECRET].map((value) => (typeof value === "string" ? value : undefined)));
   if (!check.ok) {
     log("config_error", { setting: check.setting, reason: check.problem });
     // A plain message (no ConfigError class name in front) is what the runtime prints as uncaught.
