@@ -14,7 +14,9 @@ import type { AnySchema } from "./route-spec";
 
 /** The schema's result, or the message of its first problem. */
 export function check<S extends AnySchema>(schema: S, value: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string; key?: string } {
-  const result = v.safeParse(schema, value);
+  // valibot's object() takes an array for an object; JSON Schema's `"type": "object"` (the document) does
+  // not, so an array is refused as any other non-object would be, with the schema's own message.
+  const result = v.safeParse(schema, schema.type === "object" && Array.isArray(value) ? null : value);
   if (result.success) return { ok: true, value: result.output };
   const [first] = result.issues;
   const key = first.path?.[0]?.key;

@@ -57,7 +57,7 @@ export const BatchBody = v.object(
 const WHOLE_NUMBERS = "since and limit must be whole numbers";
 /** A whole-number query parameter; absent or empty is `fallback`. */
 function wholeNumberParameter(fallback: number, description: string) {
-  return v.pipe(v.optional(v.string(), ""), v.regex(/^(\d{1,15})?$/, WHOLE_NUMBERS), v.description(description), v.transform((text) => (text === "" ? fallback : Number(text))));
+  return v.pipe(v.optional(v.string(WHOLE_NUMBERS), ""), v.regex(/^(\d{1,15})?$/, WHOLE_NUMBERS), v.description(description), v.transform((text) => (text === "" ? fallback : Number(text))));
 }
 
 /** `GET /rooms/{room}/messages?since=&limit=`. */

@@ -8,6 +8,7 @@
  * first request and kept for the isolate's life.
  */
 import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from "@valibot/to-json-schema";
+import { errorBodyOf } from "./common-schemas";
 import { COMPONENT_SCHEMAS } from "./components";
 import { SECURITY_SCHEMES, securityOf } from "./security";
 import { componentRef, errorResponses, type AnySchema, type BodySpec, type ResponseSpec, type RouteSpec } from "./route-spec";
@@ -104,12 +105,12 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): Record<strin
       version: API_VERSION,
       description:
         "Edge WebSocket gateway: rooms, history and the HTTP API a backend calls. Errors are `{\"error\":{\"code\",\"message\"}}` with the status of their code. " +
-        "A known path called with another method answers 405 `method_not_allowed` with an `Allow` header; an unknown path 404 `not_found`. " +
+        "A known path called with another method answers 405 (components.responses.MethodNotAllowed, with `Allow`); an unknown path 404 (components.responses.NotFound). " +
         "With AUTH_MODE=open (local development) no credentials are needed.",
     },
     tags: TAGS,
     paths,
-    components: { schemas: toJsonSchemaDefs(COMPONENT_SCHEMAS, CONVERSION), securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: toJsonSchemaDefs(COMPONENT_SCHEMAS, CONVERSION), securitySchemes: SECURITY_SCHEMES, responses: routerAnswers() },
   };
 }
 
@@ -121,6 +122,19 @@ const TAGS = [
   { name: "sockjs", description: "the SockJS fallback" },
   { name: "health", description: "liveness and this document" },
 ];
+
+/** What the router answers for requests no operation takes (worker/allowed-methods.ts), for clients to reuse. */
+function routerAnswers(): Record<string, object> {
+  return {
+    MethodNotAllowed: response({
+      description: "a known path with a method it does not take",
+      headers: { Allow: "the methods the path takes (HEAD wherever GET is)" },
+      schema: errorBodyOf(405),
+      errorCodes: ["method_not_allowed"],
+    }),
+    NotFound: response({ description: "no such route", schema: errorBodyOf(404), errorCodes: ["not_found"] }),
+  };
+}
 
 let built: Record<string, unknown> | undefined;
 

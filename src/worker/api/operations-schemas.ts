@@ -29,7 +29,7 @@ const Prefix = v.pipe(v.string(PREFIX_RULE), v.regex(new RegExp(`^[A-Za-z0-9._:-
 export const RoomListQuery = v.object({
   prefix: v.optional(Prefix, ""),
   limit: v.pipe(
-    v.optional(v.string(), String(ROOM_LIST_DEFAULT_LIMIT)),
+    v.optional(v.string(LIMIT_RULE), String(ROOM_LIST_DEFAULT_LIMIT)),
     v.regex(/^\d{1,4}$/, LIMIT_RULE),
     v.description(`rooms per page (default ${ROOM_LIST_DEFAULT_LIMIT}, at most ${ROOM_LIST_MAX_LIMIT})`),
     v.transform(Number),
