@@ -25,6 +25,9 @@ const ConnectQuery = v.object({
   user: text("AUTH_MODE=open only: the user id"),
 });
 
+/** An SSE stream is receive-only: no echo or publish scope. */
+const SseQuery = v.pick(ConnectQuery, ["topics", "since", "epoch", "token", "ticket", "user"]);
+
 const CONNECT_REFUSALS: HttpErrorCode[] = ["invalid_room", "bad_handshake", "bad_request", "origin_not_allowed", "upgrade_required", "unsupported_version", "too_many_connections"];
 
 export const connectWebSocket = defineRoute({
@@ -52,7 +55,7 @@ export const streamEvents = defineRoute({
   tag: "connect",
   auth: "connection",
   params: room,
-  query: ConnectQuery,
+  query: SseQuery,
   responses: { 200: { description: "the event stream: `welcome`, then `message`/`presence` events and heartbeats", contentType: "text/event-stream" } },
   errors: ["invalid_room", "bad_request", "unauthorized", "forbidden", "origin_not_allowed", "too_many_connections", "room_full", "room_unavailable"],
 });
