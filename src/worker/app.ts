@@ -1,42 +1,38 @@
 /**
  * @module app
  * The Worker's router (hono): validates every request before any Durable Object is touched,
- * then hands WebSocket upgrades to the room with `stub.fetch` and HTTP calls over RPC.
+ * then hands WebSocket upgrades to the room with `stub.fetch` and HTTP calls over RPC. Each route
+ * is registered at the path of its spec (api/*-routes.ts) and validated with the spec's schemas,
+ * the ones `GET /openapi.json` is generated from (api/openapi-document.ts).
  */
 import { Hono, type Context } from "hono";
-import {
-  RoomOutOfScopeError,
-  admitApi,
-  admitConnection,
-  errorResponse,
-  invalidRoomResponse,
-  parseJsonBody,
-  readBodyText,
-  roomInScope,
-  roomOutOfScopeResponse,
-  roomStubFor,
-  type ApiCaller,
-} from "../admission";
+import * as v from "valibot";
+import { RoomOutOfScopeError, admitApi, admitConnection, errorResponse, invalidRoomResponse, roomInScope, roomOutOfScopeResponse, roomStubFor, type ApiCaller } from "../admission";
 import { ConfigError, configFrom, type Config } from "../config";
 import type { Env } from "../env";
 import { withIdentity } from "../identity";
 import { log } from "../log";
-import { CONNECTION_ID_PATTERN } from "../room/connection-id";
 import { placeConnection } from "../room/shard-placement";
-import { MAX_TICKET_BODY_BYTES } from "../shared/limits";
-import { isValidRoomName } from "../shared/room-name";
+import { MAX_DRAIN_BODY_BYTES, MAX_TICKET_BODY_BYTES } from "../shared/limits";
 import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { batchPublish } from "./batch-publish";
 import { consoleResponse, noSuchRoute } from "./console-proxy";
-import { drainRoom } from "./drain-routes";
+import { startRoomDrain } from "./drain-routes";
 import { readPublishBody } from "./publish-body";
-import { mintTicket, parseTicketRequest } from "./tickets";
-import { listRooms } from "./rooms-directory";
+import { listLiveRoomsPage } from "./rooms-directory";
+import { mintTicket } from "./tickets";
 import { handleSse } from "../transports/sse/sse-route";
 import { bridgeStomp } from "../transports/stomp/stomp-bridge";
 import { sockjsRoutes } from "../transports/sockjs/routes";
 import { ErrorCode } from "../shared/error-codes";
+import { readValidBody, validQuery } from "./api/boundary";
+import { ConnectionId, RoomName } from "./api/common-schemas";
+import { connectWebSocket, streamEvents } from "./api/connect-routes";
+import { openApiDocument } from "./api/openapi-document";
+import { drainRoom, listRooms } from "./api/operations-routes";
+import { createTicket, deleteRoom, health, kickConnection, openApi, publishBatch, publishMessage, readHistory, roomInfo } from "./api/room-api-routes";
+import { API_ROUTES } from "./api/routes";
 
 /** `caller` is set only by roomApiGuard, once the caller's scope covers `room`. */
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string; caller: ApiCaller } };
@@ -62,9 +58,20 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-app.get("/healthz", (c) => c.json({ ok: true }));
+app.get(health.path, (c) => c.json({ ok: true } as const));
 
-app.get("/rooms", listRooms);
+// The document is public (it says nothing a client could not learn from the API), so any page may read it.
+app.get(openApi.path, (c) => c.json(openApiDocument(API_ROUTES), 200, { "Access-Control-Allow-Origin": "*" }));
+
+/** API-key (or admin token) check for the HTTP API routes that name no room in their path; the handler applies the caller's scope. */
+async function apiGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+  const auth = await admitApi(c.req.raw, c.get("config"));
+  if (!auth.ok) return auth.response;
+  c.set("caller", auth.caller);
+  await next();
+}
+
+app.get(listRooms.path, apiGuard, validQuery(listRooms.query), (c) => listLiveRoomsPage(c.env, c.get("caller"), c.req.valid("query")));
 
 /** Room-name check for every /rooms/:room route: 400 before any Durable Object is touched. */
 app.use("/rooms/:room/*", roomNameGuard);
@@ -72,7 +79,7 @@ app.use("/rooms/:room", roomNameGuard);
 
 async function roomNameGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
   const room = c.req.param("room") ?? "";
-  if (!isValidRoomName(room)) return invalidRoomResponse();
+  if (!v.is(RoomName, room)) return invalidRoomResponse();
   c.set("room", room);
   await next();
 }
@@ -84,20 +91,20 @@ async function roomApiGuard(c: Context<AppEnv>, next: () => Promise<void>): Prom
   c.set("caller", auth.caller);
   await next();
 }
-app.post("/rooms/:room/messages", roomApiGuard);
-app.get("/rooms/:room/messages", roomApiGuard);
-app.get("/rooms/:room/info", roomApiGuard);
-app.post("/rooms/:room/tickets", roomApiGuard);
-app.delete("/rooms/:room/connections/:id", roomApiGuard);
-app.delete("/rooms/:room", roomApiGuard);
-app.post("/rooms/:room/drain", roomApiGuard);
+app.post(publishMessage.path, roomApiGuard);
+app.get(readHistory.path, roomApiGuard);
+app.get(roomInfo.path, roomApiGuard);
+app.post(createTicket.path, roomApiGuard);
+app.delete(kickConnection.path, roomApiGuard);
+app.delete(deleteRoom.path, roomApiGuard);
+app.post(drainRoom.path, roomApiGuard);
 
 /** The room of an HTTP API route, through the scope check (a route without roomApiGuard gets 403). */
 function roomStub(c: Context<AppEnv>) {
   return roomStubFor(c.env, c.get("caller")?.scope, c.get("room"));
 }
 
-app.get("/rooms/:room", async (c) => {
+app.get(connectWebSocket.path, async (c) => {
   const request = c.req.raw;
   const config = c.get("config");
   const room = c.get("room");
@@ -112,54 +119,53 @@ app.get("/rooms/:room", async (c) => {
   return stub.fetch(withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...admitted.grant, shard }));
 });
 
-app.post("/rooms/:room/messages", async (c) => {
+app.post(publishMessage.path, async (c) => {
   const body = await readPublishBody(c.req.raw, maxHttpPublishBytes(c.get("config").limits));
   if (!body.ok) return body.response;
   const result = await roomStub(c).publishFromApi({ room: c.get("room"), ...body.value });
   return c.json(result, 202);
 });
 
-app.post("/publish", async (c) => {
+app.post(publishBatch.path, async (c) => {
   const config = c.get("config");
   const auth = await admitApi(c.req.raw, config);
   if (!auth.ok) return auth.response;
   return batchPublish(c.req.raw, c.env, config, auth.caller);
 });
 
-app.get("/rooms/:room/messages", async (c) => {
-  const since = parseNonNegativeInteger(c.req.query("since"), 0);
-  const limit = parseNonNegativeInteger(c.req.query("limit"), 100);
-  if (since === null || limit === null) return errorResponse(ErrorCode.badRequest, "since and limit must be whole numbers");
+app.get(readHistory.path, validQuery(readHistory.query), async (c) => {
+  const { since, limit } = c.req.valid("query");
   const body = await roomStub(c).readHistoryStream(since, limit);
   return new Response(body, { headers: { "Content-Type": "application/json" } });
 });
 
-app.get("/rooms/:room/info", async (c) => c.json(await roomStub(c).info(c.get("room"))));
+app.get(roomInfo.path, async (c) => c.json(await roomStub(c).info(c.get("room"))));
 
-app.post("/rooms/:room/tickets", async (c) => {
+app.post(createTicket.path, async (c) => {
   const config = c.get("config");
   const room = scopedRoom(c);
   if (!config.jwtSecret) return errorResponse(ErrorCode.ticketsUnavailable, "set JWT_SECRET to issue tickets");
-  const text = await readBodyText(c.req.raw, MAX_TICKET_BODY_BYTES);
-  if (!text.ok) return text.response;
   // An empty body asks for a ticket with every default.
-  const body = text.value.trim() === "" ? { ok: true as const, value: {} } : parseJsonBody(text.value);
+  const body = await readValidBody(c.req.raw, createTicket.body.schema, { maxBytes: MAX_TICKET_BODY_BYTES, emptyBody: {} });
   if (!body.ok) return body.response;
-  const request = parseTicketRequest(body.value);
-  if (typeof request === "string") return errorResponse(ErrorCode.badRequest, request);
-  return c.json(await mintTicket(room, request, config.jwtSecret, Date.now()), 201);
+  return c.json(await mintTicket(room, body.value, config.jwtSecret, Date.now()), 201);
 });
 
-app.delete("/rooms/:room/connections/:id", async (c) => {
+app.delete(kickConnection.path, async (c) => {
   const id = c.req.param("id");
-  const kicked = CONNECTION_ID_PATTERN.test(id) && (await roomStub(c).kick(id, c.get("room")));
+  // An id that cannot be a connection's is answered like an absent one: 404, as documented.
+  const kicked = v.is(ConnectionId, id) && (await roomStub(c).kick(id, c.get("room")));
   if (!kicked) return errorResponse(ErrorCode.notFound, "no such connection in this room");
   return c.json({ kicked: id });
 });
 
-app.post("/rooms/:room/drain", (c) => drainRoom(c.req.raw, roomStub(c), c.get("room")));
+app.post(drainRoom.path, async (c) => {
+  const body = await readValidBody(c.req.raw, drainRoom.body.schema, { maxBytes: MAX_DRAIN_BODY_BYTES, emptyBody: {} });
+  if (!body.ok) return body.response;
+  return startRoomDrain(roomStub(c), c.get("room"), body.value.overMs);
+});
 
-app.delete("/rooms/:room", async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom(c.get("room"))) }));
+app.delete(deleteRoom.path, async (c) => c.json({ deleted: c.get("room"), ...(await roomStub(c).deleteRoom(c.get("room"))) }));
 
 /** The room of an HTTP API route that needs its name but not its object (tickets): same check as roomStub. */
 function scopedRoom(c: Context<AppEnv>): string {
@@ -167,10 +173,6 @@ function scopedRoom(c: Context<AppEnv>): string {
 }
 
 /** Fallback transports (docs/protocol.md §10, src/transports): adapters over the room's v1 protocol. */
-app.get("/rooms/:room/events", (c) => handleSse(c.req.raw, c.env, c.get("room")));
+app.get(streamEvents.path, (c) => handleSse(c.req.raw, c.env, c.get("room")));
 app.route("/sockjs", sockjsRoutes);
 
-function parseNonNegativeInteger(value: string | undefined, fallback: number): number | null {
-  if (value === undefined || value === "") return fallback;
-  return /^\d{1,15}$/.test(value) ? Number(value) : null;
-}

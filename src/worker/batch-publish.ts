@@ -5,16 +5,22 @@
  * in one group (room/pipeline.ts); rooms are published in parallel. A bad entry gets its own
  * error and does not stop the others. Every result names its room when the entry gave one as a
  * string, so a caller can match errors to entries. An entry for a room the caller's token does
- * not cover (admission/room-scope.ts) is `forbidden` and is not published anywhere.
+ * not cover (admission/room-scope.ts) is `forbidden` and is not published anywhere. The body and
+ * each entry are checked with the BatchBody and BatchEntry schemas (api/message-schemas.ts), in
+ * this order per entry: its room (`invalid_room`), its scope (`forbidden`), the rest (`bad_request`).
  */
-import { ROOM_OUT_OF_SCOPE, callerMayUseRoom, errorResponse, parseJsonBody, readBodyText, roomStubFor, type ApiCaller } from "../admission";
+import * as v from "valibot";
+import { ROOM_OUT_OF_SCOPE, callerMayUseRoom, roomStubFor, type ApiCaller } from "../admission";
 import type { Config } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
-import { ROOM_NAME_RULE, isValidRoomName } from "../shared/room-name";
+import { ROOM_NAME_RULE } from "../shared/room-name";
 import { maxHttpPublishBytes, rpcSizedRuns } from "../shared/rpc-budget";
 import { utf8ByteLength } from "../shared/utf8";
-import { toPublishInput, type PublishInput } from "./publish-body";
+import { check, readValidBody } from "./api/boundary";
+import { RoomName } from "./api/common-schemas";
+import { BatchBody, BatchEntry } from "./api/message-schemas";
+import type { PublishInput } from "./publish-body";
 import { MAX_BATCH_MESSAGES, MAX_RPC_MESSAGE_BYTES } from "../shared/limits";
 import { ErrorCode, type ErrorCodeValue } from "../shared/error-codes";
 
@@ -27,19 +33,14 @@ function failed(room: unknown, code: ErrorCodeValue, message: string): Result {
 export async function batchPublish(request: Request, env: Env, config: Config, caller: ApiCaller): Promise<Response> {
   const { maxMessageBytes } = config.limits;
   const entryMaxBytes = maxHttpPublishBytes(config.limits);
-  const text = await readBodyText(request, maxMessageBytes * MAX_BATCH_MESSAGES);
-  if (!text.ok) return text.response;
-  const parsed = parseJsonBody(text.value);
-  if (!parsed.ok) return parsed.response;
-  const messages = (parsed.value as { messages?: unknown } | null)?.messages;
-  if (!Array.isArray(messages) || messages.length === 0 || messages.length > MAX_BATCH_MESSAGES) {
-    return errorResponse(ErrorCode.badRequest, `body needs "messages": an array of 1–${MAX_BATCH_MESSAGES} entries`);
-  }
+  const body = await readValidBody(request, BatchBody, { maxBytes: maxMessageBytes * MAX_BATCH_MESSAGES });
+  if (!body.ok) return body.response;
+  const { messages } = body.value;
   const results: Result[] = new Array(messages.length);
   const byRoom = new Map<string, Array<{ index: number; input: PublishInput; bytes: number }>>();
   messages.forEach((entry: unknown, index) => {
     const room = (entry as { room?: unknown } | null)?.room;
-    if (typeof room !== "string" || !isValidRoomName(room)) {
+    if (!v.is(RoomName, room)) {
       results[index] = failed(room, ErrorCode.invalidRoom, ROOM_NAME_RULE);
       return;
     }
@@ -47,11 +48,12 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
       results[index] = failed(room, ErrorCode.forbidden, ROOM_OUT_OF_SCOPE);
       return;
     }
-    const input = toPublishInput(entry);
-    if (typeof input === "string") {
-      results[index] = failed(room, ErrorCode.badRequest, input);
+    const valid = check(BatchEntry, entry);
+    if (!valid.ok) {
+      results[index] = failed(room, ErrorCode.badRequest, valid.message);
       return;
     }
+    const { room: _room, ...input } = valid.value;
     const bytes = utf8ByteLength(JSON.stringify(input.data));
     if (bytes > entryMaxBytes) {
       results[index] = failed(room, ErrorCode.payloadTooLarge, `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);

@@ -3,40 +3,14 @@
  * `POST /rooms/:room/drain` (docs/protocol.md §2, §11): body optional `{"overMs"?: number}`
  * (default DEFAULT_DRAIN_OVER_MS, 0..MAX_DRAIN_OVER_MS) → `202 {"room","connections","overMs"}`.
  * The room closes every connection open now with 1012, spread over the window by its alarm
- * (room/drain.ts); the answer comes once the drain is planned, not when it ends. Auth and room
- * scope are the router's guard, as on every HTTP API route of a room.
+ * (room/drain.ts); the answer comes once the drain is planned, not when it ends. Auth, room
+ * scope and the body's validation (api/operations-routes.ts `drainRoom`, the schema the OpenAPI
+ * document shows) are the router's.
  */
-import { badBody, parseJsonBody, readBodyText, type BodyResult } from "../admission";
 import type { Room } from "../room/room";
-import { DEFAULT_DRAIN_OVER_MS, MAX_DRAIN_BODY_BYTES, MAX_DRAIN_OVER_MS } from "../shared/limits";
 
-export interface DrainRequest {
-  overMs: number;
-}
-
-const DRAIN_FIELDS = new Set(["overMs"]);
-
-/** The drain body: empty, or a JSON object with an optional whole `overMs` in range. */
-export function parseDrainRequest(value: unknown): BodyResult<DrainRequest> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return badBody('body must be a JSON object such as {"overMs": 10000}');
-  const body = value as Record<string, unknown>;
-  const unknown = Object.keys(body).find((key) => !DRAIN_FIELDS.has(key));
-  if (unknown !== undefined) return badBody(`"${unknown.slice(0, 40)}" is not a drain field (overMs)`);
-  const overMs = body.overMs ?? DEFAULT_DRAIN_OVER_MS;
-  if (!Number.isInteger(overMs) || (overMs as number) < 0 || (overMs as number) > MAX_DRAIN_OVER_MS) {
-    return badBody(`overMs must be a whole number of milliseconds from 0 to ${MAX_DRAIN_OVER_MS}`);
-  }
-  return { ok: true, value: { overMs: overMs as number } };
-}
-
-/** Reads the request's body (may be empty) and starts the room's drain. */
-export async function drainRoom(request: Request, stub: DurableObjectStub<Room>, room: string): Promise<Response> {
-  const text = await readBodyText(request, MAX_DRAIN_BODY_BYTES);
-  if (!text.ok) return text.response;
-  const json = text.value.trim() === "" ? { ok: true as const, value: {} } : parseJsonBody(text.value);
-  if (!json.ok) return json.response;
-  const body = parseDrainRequest(json.value);
-  if (!body.ok) return body.response;
-  const { connections } = await stub.drain(room, body.value.overMs);
-  return Response.json({ room, connections, overMs: body.value.overMs }, { status: 202 });
+/** Starts the room's drain over `overMs`; answers how many connections it will close. */
+export async function startRoomDrain(stub: DurableObjectStub<Room>, room: string, overMs: number): Promise<Response> {
+  const { connections } = await stub.drain(room, overMs);
+  return Response.json({ room, connections, overMs }, { status: 202 });
 }

@@ -4,37 +4,31 @@
  * directory, in name order, with their counts. Auth as every HTTP API route (API key or admin
  * token). An admin token whose `rooms` patterns cover only some rooms lists only those; one whose
  * patterns can cover no room with the prefix asked for is answered 403, as a per-room route
- * outside its scope is.
+ * outside its scope is. The query is validated by the router with the route's schema
+ * (api/operations-routes.ts `listRooms`, as the OpenAPI document shows it).
  */
-import type { Context } from "hono";
-import { admitApi, errorResponse, roomOutOfScopeResponse } from "../admission";
-import { configFrom } from "../config";
+import { errorResponse, roomOutOfScopeResponse, type ApiCaller } from "../admission";
 import type { Env } from "../env";
 import { listLiveRooms } from "../operations/directory";
 import { decodeCursor, encodeCursor, roomRanges } from "../operations/room-ranges";
 import { ErrorCode } from "../shared/error-codes";
-import { MAX_ROOM_NAME_LENGTH } from "../shared/limits";
 
-export const DEFAULT_ROOMS_PAGE = 100;
-export const MAX_ROOMS_PAGE = 1000;
-const PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9._:-]{0,${MAX_ROOM_NAME_LENGTH}}$`);
+export interface RoomListRequest {
+  prefix: string;
+  limit: number;
+  cursor?: string;
+}
 
-export async function listRooms(c: Context<{ Bindings: Env }>): Promise<Response> {
-  const auth = await admitApi(c.req.raw, configFrom(c.env));
-  if (!auth.ok) return auth.response;
-  const prefix = c.req.query("prefix") ?? "";
-  const limitText = c.req.query("limit");
-  const cursorText = c.req.query("cursor");
-  if (!PREFIX_PATTERN.test(prefix)) return errorResponse(ErrorCode.badRequest, `prefix must be up to ${MAX_ROOM_NAME_LENGTH} characters of A-Z a-z 0-9 . _ : -`);
-  const limit = limitText === undefined || limitText === "" ? DEFAULT_ROOMS_PAGE : /^\d{1,4}$/.test(limitText) ? Number(limitText) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_ROOMS_PAGE)) return errorResponse(ErrorCode.badRequest, `limit must be a whole number from 1 to ${MAX_ROOMS_PAGE}`);
-  const after = cursorText === undefined || cursorText === "" ? undefined : decodeCursor(cursorText);
-  if (cursorText && after === undefined) return errorResponse(ErrorCode.badRequest, "cursor is not one this server returned");
-  const ranges = roomRanges(prefix, auth.caller.scope);
+/** One page of live rooms the caller may see. */
+export async function listLiveRoomsPage(env: Env, caller: ApiCaller, query: RoomListRequest): Promise<Response> {
+  const { prefix, limit, cursor } = query;
+  const after = cursor === undefined || cursor === "" ? undefined : decodeCursor(cursor);
+  if (cursor && after === undefined) return errorResponse(ErrorCode.badRequest, "cursor is not one this server returned");
+  const ranges = roomRanges(prefix, caller.scope);
   if (ranges.length === 0) return roomOutOfScopeResponse();
-  const db = c.env.DIRECTORY;
+  const db = env.DIRECTORY;
   if (!db) throw new Error("the DIRECTORY D1 binding is missing (wrangler.toml)");
   const page = await listLiveRooms(db, ranges, after, limit);
   const last = page.rooms[page.rooms.length - 1];
-  return c.json({ rooms: page.rooms, cursor: page.more && last ? encodeCursor(last.room) : null });
+  return Response.json({ rooms: page.rooms, cursor: page.more && last ? encodeCursor(last.room) : null });
 }

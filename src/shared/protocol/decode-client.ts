@@ -3,8 +3,14 @@
  * Decoding of client → room `roomcast.v1` frames (docs/protocol.md §3), used by the room and the
  * adapters' tests. Never throws: a bad shape is `invalid` (the room closes with 1007), an unknown
  * type is `unknown_type` and an `auth` frame without a usable token is `bad_request` (error
- * frames, the connection stays open). Hand-written rather than a schema library: it runs on
- * every frame, allocates nothing but the frame, and answers each shape with its documented code.
+ * frames, the connection stays open).
+ *
+ * Hand-written on purpose, unlike the HTTP API's schemas (worker/api, valibot): this runs for every
+ * frame of every connection, and checks the parsed object in place without building a copy. Measured
+ * in Node on a 3-frame mix (publish with topic and id, bare publish, ping): JSON.parse alone ~600 ns,
+ * this decoder ~660 ns, JSON.parse + an equivalent valibot `variant` schema ~1,330 ns (the schema
+ * copies each object into a new output and allocates its dataset). Frames are not in the OpenAPI
+ * document; docs/protocol.md §3 is their contract.
  */
 import { MAX_FRAME_ID_LENGTH, MAX_TOKEN_LENGTH } from "../limits";
 import type { DecodeResult } from "./types";
