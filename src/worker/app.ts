@@ -29,6 +29,7 @@ import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { batchPublish } from "./batch-publish";
 import { consoleResponse, noSuchRoute } from "./console-proxy";
+import { adminDrain } from "./admin-drain";
 import { drainRoom } from "./drain-routes";
 import { readPublishBody } from "./publish-body";
 import { mintTicket, parseTicketRequest } from "./tickets";
@@ -65,6 +66,7 @@ app.use("*", async (c, next) => {
 app.get("/healthz", (c) => c.json({ ok: true }));
 
 app.get("/rooms", listRooms);
+app.post("/admin/drain", adminDrain);
 
 /** Room-name check for every /rooms/:room route: 400 before any Durable Object is touched. */
 app.use("/rooms/:room/*", roomNameGuard);

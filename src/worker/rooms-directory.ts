@@ -7,34 +7,31 @@
  * outside its scope is.
  */
 import type { Context } from "hono";
-import { admitApi, errorResponse, roomOutOfScopeResponse } from "../admission";
+import { admitApi, errorResponse } from "../admission";
 import { configFrom } from "../config";
 import type { Env } from "../env";
 import { listLiveRooms } from "../operations/directory";
-import { decodeCursor, encodeCursor, roomRanges } from "../operations/room-ranges";
+import { decodeCursor, encodeCursor } from "../operations/room-ranges";
 import { ErrorCode } from "../shared/error-codes";
-import { MAX_ROOM_NAME_LENGTH } from "../shared/limits";
+import { scopedDirectoryRanges } from "./directory-scope";
 
 export const DEFAULT_ROOMS_PAGE = 100;
 export const MAX_ROOMS_PAGE = 1000;
-const PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9._:-]{0,${MAX_ROOM_NAME_LENGTH}}$`);
 
 export async function listRooms(c: Context<{ Bindings: Env }>): Promise<Response> {
   const auth = await admitApi(c.req.raw, configFrom(c.env));
   if (!auth.ok) return auth.response;
-  const prefix = c.req.query("prefix") ?? "";
   const limitText = c.req.query("limit");
   const cursorText = c.req.query("cursor");
-  if (!PREFIX_PATTERN.test(prefix)) return errorResponse(ErrorCode.badRequest, `prefix must be up to ${MAX_ROOM_NAME_LENGTH} characters of A-Z a-z 0-9 . _ : -`);
   const limit = limitText === undefined || limitText === "" ? DEFAULT_ROOMS_PAGE : /^\d{1,4}$/.test(limitText) ? Number(limitText) : Number.NaN;
   if (!(limit >= 1 && limit <= MAX_ROOMS_PAGE)) return errorResponse(ErrorCode.badRequest, `limit must be a whole number from 1 to ${MAX_ROOMS_PAGE}`);
   const after = cursorText === undefined || cursorText === "" ? undefined : decodeCursor(cursorText);
   if (cursorText && after === undefined) return errorResponse(ErrorCode.badRequest, "cursor is not one this server returned");
-  const ranges = roomRanges(prefix, auth.caller.scope);
-  if (ranges.length === 0) return roomOutOfScopeResponse();
+  const scoped = scopedDirectoryRanges(c.req.query("prefix"), auth.caller);
+  if (!scoped.ok) return scoped.response;
   const db = c.env.DIRECTORY;
   if (!db) throw new Error("the DIRECTORY D1 binding is missing (wrangler.toml)");
-  const page = await listLiveRooms(db, ranges, after, limit);
+  const page = await listLiveRooms(db, scoped.ranges, after, limit);
   const last = page.rooms[page.rooms.length - 1];
   return c.json({ rooms: page.rooms, cursor: page.more && last ? encodeCursor(last.room) : null });
 }
