@@ -21,7 +21,7 @@ import { configFrom } from "../config";
 import type { Env } from "../env";
 import { log } from "../log";
 import { listLiveRooms } from "../operations/directory";
-import type { RoomRange } from "../operations/room-ranges";
+import { allRoomNames } from "../operations/directory-walk";
 import { ErrorCode } from "../shared/error-codes";
 import { boundedMap } from "./bounded-map";
 import { scopedDirectoryRanges } from "./directory-scope";
@@ -47,21 +47,9 @@ export async function adminDrain(c: Context<{ Bindings: Env }>): Promise<Respons
   const db = c.env.DIRECTORY;
   if (!db) throw new Error("the DIRECTORY D1 binding is missing (wrangler.toml)");
   const { overMs } = body.value;
-  const names = await allLiveRoomNames(db, scoped.ranges);
+  const names = await allRoomNames((after) => listLiveRooms(db, scoped.ranges, after, MAX_ROOMS_PAGE));
   const rooms = await boundedMap(names, ADMIN_DRAIN_CONCURRENCY, (room) => drainOne(c.env, auth.caller, room, overMs));
   return c.json({ rooms, overMs }, 202);
-}
-
-/** Every occupied room within `ranges`, in name order, page after page of the directory. */
-async function allLiveRoomNames(db: D1Database, ranges: readonly RoomRange[]): Promise<string[]> {
-  const names: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await listLiveRooms(db, ranges, after, MAX_ROOMS_PAGE);
-    names.push(...page.rooms.map((entry) => entry.room));
-    after = names[names.length - 1];
-    if (!page.more || after === undefined) return names;
-  }
 }
 
 async function drainOne(env: Env, caller: ApiCaller, room: string, overMs: number): Promise<AdminDrainEntry> {
