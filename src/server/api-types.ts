@@ -98,7 +98,16 @@ export interface RoomDrain {
   overMs: number;
 }
 
+/** `POST /admin/drain`: each occupied room asked to drain, in name order. */
 export interface GatewayDrain {
-  rooms: Array<{ room: string; connections: number }>;
+  rooms: DrainedRoom[];
   overMs: number;
+}
+
+export interface DrainedRoom {
+  room: string;
+  /** Connections that will be closed with 1012 (0 when the room failed: see `error`). */
+  connections: number;
+  /** Set when this room did not take the drain (`room_unavailable`); the other rooms still drain. */
+  error?: { code: string; message: string };
 }

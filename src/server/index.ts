@@ -12,6 +12,6 @@ export type { HistoryOptions, RoomsOptions } from "./room-reads";
 export type { DrainAllOptions, DrainOptions } from "./room-admin";
 export { DEFAULT_TOKEN_TTL_SECONDS, mintTicket, mintToken, type Ticket, type TicketOptions, type TokenClaims } from "./tokens";
 export { verifyWebhook, type OccupancyEvent, type OccupancyEventType, type RawWebhookRequest, type VerifyWebhookOptions, type WebhookBody } from "./webhooks";
-export type { Counters, DeletedRoom, GatewayDrain, HistoryMessage, HistoryPage, KickedConnection, Member, RecentClose, RoomDrain, RoomInfo, RoomList, RoomSummary } from "./api-types";
+export type { Counters, DeletedRoom, DrainedRoom, GatewayDrain, HistoryMessage, HistoryPage, KickedConnection, Member, RecentClose, RoomDrain, RoomInfo, RoomList, RoomSummary } from "./api-types";
 export type { Capability, ConnectionCapability } from "../shared/capabilities";
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from "../shared/webhook-signature";

@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   invalid_config: { status: 500, sentWhen: "a setting is invalid (the message names it); every route answers this until fixed" },
   internal_error: { status: 500, sentWhen: "an unexpected failure (HTTP), or a `/publish` entry the room did not store" },
   room_full: { status: 503, sentWhen: "an SSE stream's room is at maxConnectionsPerRoom (with Retry-After)" },
-  room_unavailable: { status: 503, sentWhen: "an SSE stream's room did not accept the link" },
+  room_unavailable: { status: 503, sentWhen: "an SSE stream's room did not accept the link; in a `POST /admin/drain` entry, a room that did not take the drain" },
   tickets_unavailable: { status: 503, sentWhen: "POST /tickets without JWT_SECRET" },
   rate_limited: { frame: true, sentWhen: "a frame was dropped by the connection's rate limit (1008 follows if it goes on)" },
   unknown_type: { frame: true, sentWhen: "a v1 frame has a `type` this version does not know" },

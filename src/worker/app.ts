@@ -18,6 +18,7 @@ import { maxHttpPublishBytes } from "../shared/rpc-budget";
 import { allowedMethodsOf, methodNotAllowed } from "./allowed-methods";
 import { batchPublish } from "./batch-publish";
 import { consoleResponse, noSuchRoute } from "./console-proxy";
+import { adminDrain } from "./admin-drain";
 import { startRoomDrain } from "./drain-routes";
 import { readPublishBody } from "./publish-body";
 import { listLiveRoomsPage } from "./rooms-directory";
@@ -30,7 +31,7 @@ import { readValidBody, validQuery } from "./api/boundary";
 import { ConnectionId, RoomName } from "./api/common-schemas";
 import { connectWebSocket, streamEvents } from "./api/connect-routes";
 import { openApiDocument } from "./api/openapi-document";
-import { drainRoom, listRooms } from "./api/operations-routes";
+import { drainAll, drainRoom, listRooms } from "./api/operations-routes";
 import { createTicket, deleteRoom, health, kickConnection, openApi, publishBatch, publishMessage, readHistory, roomInfo } from "./api/room-api-routes";
 import { API_ROUTES } from "./api/routes";
 
@@ -72,6 +73,12 @@ async function apiGuard(c: Context<AppEnv>, next: () => Promise<void>): Promise<
 }
 
 app.get(listRooms.path, apiGuard, validQuery(listRooms.query), (c) => listLiveRoomsPage(c.env, c.get("caller"), c.req.valid("query")));
+
+app.post(drainAll.path, apiGuard, async (c) => {
+  const body = await readValidBody(c.req.raw, drainAll.body.schema, { maxBytes: MAX_DRAIN_BODY_BYTES, emptyBody: {} });
+  if (!body.ok) return body.response;
+  return adminDrain(c.env, c.get("caller"), body.value);
+});
 
 /** Room-name check for every /rooms/:room route: 400 before any Durable Object is touched. */
 app.use("/rooms/:room/*", roomNameGuard);

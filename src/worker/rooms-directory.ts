@@ -7,11 +7,12 @@
  * outside its scope is. The query is validated by the router with the route's schema
  * (api/operations-routes.ts `listRooms`, as the OpenAPI document shows it).
  */
-import { errorResponse, roomOutOfScopeResponse, type ApiCaller } from "../admission";
+import { errorResponse, type ApiCaller } from "../admission";
 import type { Env } from "../env";
 import { listLiveRooms } from "../operations/directory";
-import { decodeCursor, encodeCursor, roomRanges } from "../operations/room-ranges";
+import { decodeCursor, encodeCursor } from "../operations/room-ranges";
 import { ErrorCode } from "../shared/error-codes";
+import { scopedDirectoryRanges } from "./directory-scope";
 
 export interface RoomListRequest {
   prefix: string;
@@ -24,11 +25,11 @@ export async function listLiveRoomsPage(env: Env, caller: ApiCaller, query: Room
   const { prefix, limit, cursor } = query;
   const after = cursor === undefined || cursor === "" ? undefined : decodeCursor(cursor);
   if (cursor && after === undefined) return errorResponse(ErrorCode.badRequest, "cursor is not one this server returned");
-  const ranges = roomRanges(prefix, caller.scope);
-  if (ranges.length === 0) return roomOutOfScopeResponse();
+  const scoped = scopedDirectoryRanges(prefix, caller);
+  if (!scoped.ok) return scoped.response;
   const db = env.DIRECTORY;
   if (!db) throw new Error("the DIRECTORY D1 binding is missing (wrangler.toml)");
-  const page = await listLiveRooms(db, ranges, after, limit);
+  const page = await listLiveRooms(db, scoped.ranges, after, limit);
   const last = page.rooms[page.rooms.length - 1];
   return Response.json({ rooms: page.rooms, cursor: page.more && last ? encodeCursor(last.room) : null });
 }

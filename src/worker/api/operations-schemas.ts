@@ -59,4 +59,13 @@ export const DrainAccepted = v.object({ room: RoomName, connections: Count, over
 export const AdminDrainBody = v.strictObject({ prefix: v.optional(Prefix), overMs: OverMs }, 'body must be a JSON object such as {"prefix": "lobby-", "overMs": 10000}, with no other fields');
 
 /** `202` of an admin drain: the rooms of the directory it drains. */
-export const AdminDrainAccepted = v.object({ rooms: v.array(v.object({ room: RoomName, connections: Count })), overMs: Count });
+export const AdminDrainAccepted = v.object({
+  rooms: v.array(
+    v.object({
+      room: RoomName,
+      connections: Count,
+      error: v.optional(v.pipe(v.object({ code: v.string(), message: v.string() }), v.description("set when this room did not take the drain (room_unavailable): retry it alone"))),
+    }),
+  ),
+  overMs: Count,
+});

@@ -189,6 +189,12 @@ describe("real answers match the OpenAPI document", () => {
     await expectAnswer("POST", d, drain("oa-drain", "{}", { "Content-Type": "application/json" }), 401);
     await expectAnswer("POST", d, drain("elsewhere", "{}", scopedAdmin), 403);
     await expectAnswer("POST", d, drain("oa-drain", JSON.stringify({ overMs: 1, pad: "x".repeat(8_000) })), 413);
+    const all = (body: string | undefined, headers: Record<string, string> = json) => call("/admin/drain", { method: "POST", headers, body });
+    // A prefix no live room has: the answer's shape without draining other files' rooms.
+    await expectAnswer("POST", "/admin/drain", all('{"prefix":"oa-none-","overMs":0}'), 202);
+    for (const bad of ['{"overMs":-1}', '{"prefix":"bad!"}', '{"rooms":1}', "[1]"]) await expectAnswer("POST", "/admin/drain", all(bad), 400);
+    await expectAnswer("POST", "/admin/drain", all("{}", { "Content-Type": "application/json" }), 401);
+    await expectAnswer("POST", "/admin/drain", all('{"prefix":"zz"}', scopedAdmin), 403);
   });
 
   it("every documented operation was seen succeeding", () => {
