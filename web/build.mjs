@@ -18,6 +18,7 @@ const targets = [
 ];
 
 async function writeIfChanged(path, contents) {
+  // Absent on the first build: nothing to compare with.
   const existing = await readFile(path).catch(() => undefined);
   if (existing && Buffer.compare(existing, contents) === 0) return false;
   await mkdir(dirname(path), { recursive: true });

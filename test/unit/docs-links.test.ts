@@ -2,7 +2,8 @@
  * @module docs-links.test
  * The project's docs stand alone: every relative link in README.md and docs/*.md points at a
  * file inside the repository, and every `#anchor` names a heading of its target (GitHub's
- * heading ids). A link to a sibling checkout such as `../shared/SPEC.md` fails here.
+ * heading ids). A link to a sibling checkout such as `../shared/SPEC.md` fails here, and so does
+ * any link to a web address other than the local gateway's.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -25,11 +26,19 @@ function headingIds(file: string): Set<string> {
   return new Set([...text.matchAll(/^#{1,6}\s+(.+)$/gm)].map((match) => headingId(match[1]!)));
 }
 
-/** Markdown links `[text](target)` outside code blocks, without URLs with a scheme. */
-function relativeLinks(file: string): string[] {
+/** Markdown link targets `[text](target)` and `<scheme://…>` autolinks outside code blocks. */
+function linkTargets(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8").replace(/^```[\s\S]*?^```$/gm, "");
-  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!).filter((target) => !/^[a-z]+:/i.test(target));
+  return [...[...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!), ...[...text.matchAll(/<([a-z]+:\/\/[^>\s]+)>/gi)].map((match) => match[1]!)];
 }
+
+/** Links without a scheme. */
+function relativeLinks(file: string): string[] {
+  return linkTargets(file).filter((target) => !/^[a-z]+:/i.test(target));
+}
+
+/** The one kind of web address the docs may link: the gateway a reader runs locally. */
+const LOCAL_ADDRESS = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/;
 
 describe("documentation links", () => {
   for (const doc of DOCS) {
@@ -43,6 +52,11 @@ describe("documentation links", () => {
         expect(existsSync(target), `${doc} links a missing file: ${link}`).toBe(true);
         if (anchor !== undefined) expect(headingIds(target).has(anchor), `${doc}: no heading for #${anchor} in ${relative(ROOT, target)}`).toBe(true);
       }
+    });
+
+    it(`${doc}: links no web address outside the local gateway`, () => {
+      const external = linkTargets(doc).filter((target) => /^[a-z]+:/i.test(target) && !LOCAL_ADDRESS.test(target));
+      expect(external).toEqual([]);
     });
   }
 });
