@@ -88,16 +88,13 @@ export class LocalPresence {
 
   /** What a new connection is told about the room's presence; the mode notes it was told. */
   view(): PresenceView {
-    const states = this.sockets.states();
-    const mode = this.mode.modeFor(states.length);
+    // A counting room's welcome needs two numbers: the running tally, not a scan of every socket.
+    const counts = this.sockets.counts();
+    const mode = this.mode.modeFor(counts.connections);
     this.mode.welcomed(mode);
-    const users = usersOf(states);
-    return {
-      memberCount: states.length,
-      ...(mode === "list"
-        ? { members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf), users }
-        : { members: [], presence: "counts" as const, userCount: users.length }),
-    };
+    if (mode === "counts") return { memberCount: counts.connections, members: [], presence: "counts", userCount: counts.users };
+    const states = this.sockets.states();
+    return { memberCount: states.length, members: states.slice(0, MAX_MEMBERS_IN_WELCOME).map(memberOf), users: usersOf(states) };
   }
 
   /**

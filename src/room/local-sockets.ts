@@ -14,6 +14,7 @@ import { Batcher } from "./batcher";
 import type { Delivery, Skip } from "./delivery";
 import type { RoomStats } from "./room-stats";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state";
+import { SocketTally } from "./socket-tally";
 import type { ShardEvent } from "./shard-protocol";
 
 /** WebSocket.readyState of an open socket. */
@@ -45,6 +46,8 @@ export class LocalSockets {
   /** Sockets accepted minus departed in this isolate; counted from the runtime's list when first needed. */
   private socketCount: number | undefined;
   private connectsSinceRecount = 0;
+  /** Open sockets and users, for counting welcomes; built when first asked for. */
+  private tally: SocketTally | undefined;
   /** Present when the room's policy batches v1 deliveries (batchMs > 0). */
   private batcher: Batcher | undefined;
 
@@ -72,6 +75,15 @@ export class LocalSockets {
     return [...this.open()].map(([, state]) => state);
   }
 
+  /** Open sockets and distinct users, without listing every socket (socket-tally.ts). */
+  counts(): { connections: number; users: number } {
+    if (!this.tally) {
+      this.tally = new SocketTally();
+      for (const [ws, state] of this.open()) this.tally.add(ws, state);
+    }
+    return { connections: this.tally.connections, users: this.tally.users };
+  }
+
   currentUsers(): Set<string> {
     const users = new Set<string>();
     for (const [, state] of this.open()) if (state.userId) users.add(state.userId);
@@ -83,6 +95,7 @@ export class LocalSockets {
     this.ctx.acceptWebSocket(ws, [state.id]);
     if (this.socketCount !== undefined) this.socketCount++;
     writeSocketState(ws, state);
+    this.tally?.add(ws, state);
   }
 
   /** True the first time a socket departs (close and error handlers may both run). */
@@ -90,6 +103,7 @@ export class LocalSockets {
     if (this.departed.has(ws)) return false;
     this.departed.add(ws);
     if (this.socketCount !== undefined) this.socketCount--;
+    this.tally?.remove(ws, readSocketState(ws));
     return true;
   }
 

@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { RoomClient } from "../../../src/client";
-import { connect, connectV1, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
+import { connect, connectV1, expectClose, framesOf, waitForFrame, type Frame, type TestClient } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { record, waitUntil } from "../../helpers/sdk";
 
@@ -75,6 +75,23 @@ describe("count-only presence above presenceListMaxMembers", () => {
 
   it("decides on a sharded room's whole size, across shards", async () => {
     await crossTheBoundary(`${gateway.wsUrl}/rooms/sharded-crowd-one`);
+  });
+
+  it("counts a welcome from the room as it is: tabs of one user are one user, departed sockets are gone", async () => {
+    const url = `${gateway.wsUrl}/rooms/crowd-tally`;
+    const first: Awaited<ReturnType<typeof connectV1>>[] = [];
+    // Seven connections: three tabs of one user and four others, five users.
+    for (let i = 0; i < LIST_MAX + 2; i++) first.push(await connectV1(`${url}?user=${i < 3 ? "tabs" : `t${i}`}`));
+    const late = await connectV1(`${url}?user=late`);
+    expect(late.welcome).toMatchObject({ presence: "counts", members: [], memberCount: LIST_MAX + 3, userCount: 6 });
+    // Two of the tabs and t3 leave: the tabs' user stays, t3 is gone.
+    for (const gone of [first[0]!, first[1]!, first[3]!]) {
+      gone.client.close(1000);
+      await expectClose(gone.client, "a departing connection");
+    }
+    const later = await connectV1(`${url}?user=later`);
+    expect(later.welcome).toMatchObject({ presence: "counts", members: [], memberCount: LIST_MAX + 1, userCount: LIST_MAX + 1 });
+    for (const client of [...first, late, later]) client.client.close();
   });
 
   it("keeps rooms without the policy listing past five members", async () => {
