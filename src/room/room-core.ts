@@ -232,8 +232,7 @@ export class RoomCore {
   async drainRoom(overMs: number): Promise<number> {
     const ids = this.sockets.states().map((state) => state.id);
     await this.drain.start(ids, overMs, Date.now());
-    const elsewhere = this.role instanceof ShardedPrimary ? await this.role.drainShards(overMs) : 0;
-    return ids.length + elsewhere;
+    return ids.length + (await this.role.drainElsewhere(overMs));
   }
 
   /** Closes every socket with 1001 and wipes storage; the room starts over with a new epoch. */

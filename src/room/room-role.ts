@@ -66,6 +66,8 @@ export interface RoomRole {
   closeForDelete(): Promise<void>;
   /** The role is replaced (new policy, wiped room): its timers stop. */
   cancel(): void;
+  /** A drain of the room: other objects' connections this role drains too (a sharded room's primary: every shard's); how many. */
+  drainElsewhere(overMs: number): Promise<number>;
 
   // Occupancy reports (occupancy.ts).
   /** The logical room's connections and users, where this object speaks for the room; a shard: undefined. */

@@ -187,4 +187,9 @@ export class ShardRoom implements RoomRole {
   async pruneOccupancy(): Promise<void> {
     // Nothing to prune: the primary asks this shard for its connection ids instead.
   }
+
+  /** A shard drains its own sockets only, when its primary asks. */
+  async drainElsewhere(_overMs: number): Promise<number> {
+    return 0;
+  }
 }

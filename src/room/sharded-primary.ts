@@ -155,7 +155,7 @@ export class ShardedPrimary extends SingleRoom {
   }
 
   /** Every shard drains its own connections over the same window; the total being drained. */
-  async drainShards(overMs: number): Promise<number> {
+  override async drainElsewhere(overMs: number): Promise<number> {
     const core = this.core;
     const counts = await Promise.all(
       Array.from({ length: this.shardCount }, async (_, index) => {
@@ -163,7 +163,7 @@ export class ShardedPrimary extends SingleRoom {
           return (await core.shardStub(index).drain(core.roomName, overMs, index)).connections;
         } catch (error) {
           // The other shards drain anyway; this one's sockets close when the deploy restarts it.
-          log("error", { room: core.roomName, where: "ShardedPrimary.drainShards", reason: `shard ${index} did not start its drain`, error });
+          log("error", { room: core.roomName, where: "ShardedPrimary.drainElsewhere", reason: `shard ${index} did not start its drain`, error });
           return 0;
         }
       }),

@@ -107,4 +107,9 @@ export class SingleRoom implements RoomRole {
   async pruneOccupancy(): Promise<void> {
     // The runtime's socket list is the truth here: nothing to prune.
   }
+
+  /** A single room holds every socket itself. */
+  async drainElsewhere(_overMs: number): Promise<number> {
+    return 0;
+  }
 }
