@@ -35,7 +35,7 @@ import { drainAll, drainRoom, listRooms } from "./api/operations-routes";
 import { createTicket, deleteRoom, health, kickConnection, openApi, publishBatch, publishMessage, readHistory, roomInfo } from "./api/room-api-routes";
 import { API_ROUTES } from "./api/routes";
 
-/** `caller` is set only by roomApiGuard, once the caller's scope covers `room`. */
+/** `caller` is set only by the API guards: roomApiGuard once the caller's scope covers `room`, apiGuard for routes naming no room (their handlers apply the scope). */
 type AppEnv = { Bindings: Env; Variables: { config: Config; room: string; caller: ApiCaller } };
 
 export const app = new Hono<AppEnv>();
@@ -133,12 +133,7 @@ app.post(publishMessage.path, async (c) => {
   return c.json(result, 202);
 });
 
-app.post(publishBatch.path, async (c) => {
-  const config = c.get("config");
-  const auth = await admitApi(c.req.raw, config);
-  if (!auth.ok) return auth.response;
-  return batchPublish(c.req.raw, c.env, config, auth.caller);
-});
+app.post(publishBatch.path, apiGuard, (c) => batchPublish(c.req.raw, c.env, c.get("config"), c.get("caller")));
 
 app.get(readHistory.path, validQuery(readHistory.query), async (c) => {
   const { since, limit } = c.req.valid("query");
