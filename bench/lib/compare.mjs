@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { closePublisher, openPublisher, publishBurst, publishPaced } from "./load.mjs";
 import { INGEST_WINDOW, MEMORY_WARM_CONNECTIONS, QUICK_MEMORY_SETTLE_MS, MEMORY_SETTLE_MS, QUIET_MS, STORM_CONCURRENCY_PER_WORKER } from "./options.mjs";
 import { cpuMs, rssKiB, threadCpuDelta, threadCpuMs } from "./procfs.mjs";
+import { waitQuiet } from "./quiet.mjs";
 import { reloadCount, roomUrl } from "./servers.mjs";
 import { round } from "./stats.mjs";
 import { scenarioRecord, stormRecord } from "./summary.mjs";
@@ -96,11 +97,15 @@ export async function runTarget(ctx, target, profile, roundLabel) {
   const room = `${target.roomPrefix}bench-${target.key}-${roundLabel}-${ctx.stamp}-${ctx.attempt}`;
   const url = roomUrl(server, room);
   const prefix = `[${roundLabel}] ${target.label}:`;
-  const record = { latency: {} };
+  const record = { latency: {}, quiet: {} };
   const publisher = await openPublisher(url, subprotocol);
   try {
+    progress.phase(`${prefix} waiting until ${server.name}'s serving process is quiet`);
+    record.quiet.storm = await waitQuiet(server.pids.serving);
     progress.phase(`${prefix} connect storm, ${profile.subscribers} clients`);
-    record.storm = stormRecord(await pool.connect(room, url, profile.subscribers, subprotocol, { concurrency: STORM_CONCURRENCY_PER_WORKER }));
+    const stormCpuBefore = cpuMs(server.pids.serving);
+    const storm = await pool.connect(room, url, profile.subscribers, subprotocol, { concurrency: STORM_CONCURRENCY_PER_WORKER });
+    record.storm = stormRecord(storm, cpuMs(server.pids.serving) - stormCpuBefore);
     await sleep(QUIET_MS);
     const burstId = `${target.key}${roundLabel}t`;
     progress.phase(`${prefix} fan-out burst of ${profile.throughputMessages}, deliveries`);
@@ -109,7 +114,7 @@ export async function runTarget(ctx, target, profile, roundLabel) {
       send: () => publishBurst(publisher, mode, burstId, profile.throughputMessages),
     });
     for (const rate of profile.latencyRatesPerSecond) {
-      await sleep(QUIET_MS);
+      record.quiet[`latency${rate}`] = await waitQuiet(server.pids.serving);
       const runId = `${target.key}${roundLabel}l${rate}`;
       const messages = Math.round((rate * profile.latencyDurationMs) / MS_PER_SECOND);
       progress.phase(`${prefix} fan-out at ${rate} msg/s, deliveries`);

@@ -94,6 +94,15 @@ export const MEMORY_SETTLE_MS = 2_000;
 export const QUICK_MEMORY_SETTLE_MS = 1_000;
 /** Pause between connecting and publishing, and between scenarios. */
 export const QUIET_MS = 300;
+/**
+ * Before each connect storm and paced latency run the serving process must be quiet (quiet.mjs):
+ * at most this share of one core over the last QUIET_WINDOW_MS, polled every QUIET_POLL_MS
+ * (/proc's CPU times tick in 10 ms), waiting at most QUIET_MAX_WAIT_MS.
+ */
+export const QUIET_CPU_SHARE = 0.05;
+export const QUIET_WINDOW_MS = 500;
+export const QUIET_POLL_MS = 100;
+export const QUIET_MAX_WAIT_MS = 15_000;
 
 /** One socket's handshake must finish within this. */
 export const CONNECT_TIMEOUT_MS = 10_000;

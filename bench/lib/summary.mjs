@@ -16,6 +16,7 @@ const MS_DECIMALS = 3;
 const RATIO_DECIMALS = 3;
 const FIGURE_DECIMALS = 2;
 const WHOLE = 0;
+const US_PER_MS = 1000;
 const MS_PER_SECOND = 1000;
 const PERCENT = 100;
 
@@ -44,9 +45,14 @@ export function scenarioRecord(result) {
   };
 }
 
-/** The connect storm of one round: N clients to a fresh room, many at once. */
-export function stormRecord(connect) {
-  return { connections: connect.opened, elapsedMs: round(connect.elapsedMs), connectionsPerSecond: round((connect.opened * MS_PER_SECOND) / connect.elapsedMs, WHOLE) };
+/** The connect storm of one round: N clients to a fresh room, many at once; `servingCpuMs` the serving process used meanwhile. */
+export function stormRecord(connect, servingCpuMs) {
+  return {
+    connections: connect.opened,
+    elapsedMs: round(connect.elapsedMs),
+    connectionsPerSecond: round((connect.opened * MS_PER_SECOND) / connect.elapsedMs, WHOLE),
+    servingCpuUsPerConnect: connect.opened > 0 ? round((servingCpuMs * US_PER_MS) / connect.opened, WHOLE) : null,
+  };
 }
 
 const med = (values, digits) => round(median(values), digits);
@@ -74,6 +80,10 @@ function targetFigures(target, rounds, memory, rates) {
     busiestThreadShare: med(all((r) => busiestThreadShare(r.throughput.cpu)), RATIO_DECIMALS),
     latency,
     connectsPerSecond: med(all((r) => r.storm.connectionsPerSecond), WHOLE),
+    stormCpuUsPerConnect: med(all((r) => r.storm.servingCpuUsPerConnect), WHOLE),
+    /** Longest wait in any round for the serving process to be quiet before a measured scenario (quiet.mjs). */
+    quietWaitMs: Math.max(0, ...rounds.flatMap((r) => Object.values(r.quiet ?? {}).map((q) => q.waitedMs))),
+    notQuiet: sum(rounds.map((r) => Object.values(r.quiet ?? {}).filter((q) => !q.quiet).length)),
     chat: {
       deliveriesPerSecond: med(all((r) => r.chat?.deliveriesPerSecond), WHOLE),
       p50Ms: med(all((r) => r.chat?.p50Ms), MS_DECIMALS),
@@ -105,6 +115,7 @@ export function summarize(targets, roundsByTarget, memoryByTarget, options, http
       cpuPerDelivery: vs(f.servingCpuUsPerDelivery, bare.servingCpuUsPerDelivery),
       ...Object.fromEntries(rates.map((rate) => [`p99At${rate}`, vs(f.latency[rate].p99Ms, bare.latency[rate].p99Ms)])),
       connectsPerSecond: vs(f.connectsPerSecond, bare.connectsPerSecond),
+      stormCpu: vs(f.stormCpuUsPerConnect, bare.stormCpuUsPerConnect),
       chatP99: vs(f.chat.p99Ms, bare.chat.p99Ms),
       idleMemory: vs(f.kibPerConnection, bare.kibPerConnection),
       ingest: vs(f.ingest.messagesPerSecond, bare.ingest.messagesPerSecond),

@@ -36,6 +36,8 @@ function rows(options) {
     ]),
     [`connect storm, connections/s`, (f) => integer(f.connectsPerSecond)],
     ["  vs bare DO relay", (f) => times(f.vsBare.connectsPerSecond)],
+    ["CPU µs/connect (serving process)", (f) => integer(f.stormCpuUsPerConnect)],
+    ["  vs bare DO relay", (f) => times(f.vsBare.stormCpu)],
     [`chat deliveries/s`, (f) => integer(f.chat.deliveriesPerSecond)],
     ["chat p50 / p99 ms", (f) => pair(f.chat.p50Ms, f.chat.p99Ms)],
     ["  chat p99 vs bare DO relay", (f) => times(f.vsBare.chatP99)],
@@ -50,6 +52,8 @@ function rows(options) {
     ["lost deliveries (all rounds)", (f) => integer(f.lostDeliveries)],
     ["out-of-order deliveries", (f) => integer(f.outOfOrder)],
     ["unexpected closes", (f) => integer(f.unexpectedCloses)],
+    ["longest wait for a quiet server, ms", (f) => integer(f.quietWaitMs)],
+    ["  scenarios started not quiet", (f) => integer(f.notQuiet)],
   ];
 }
 
