@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connect, connectV1, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { postMessage, readHistory } from "../../helpers/http-api";
+import { postMessage, publishHttp, readHistory } from "../../helpers/http-api";
 
 const API_KEY = "test-api-key-7f3a";
 
@@ -79,7 +79,10 @@ describe("HTTP publish (open mode)", () => {
   });
 
   it("serves history oldest first with since and limit", async () => {
-    for (const data of ["h1", "h2", "h3"]) await postMessage(gateway.httpUrl, "pub-history", JSON.stringify({ data }));
+    // Each publish must be answered 202 with the next seq: a refused one is named here, not seen later as a shifted page.
+    const seqs: number[] = [];
+    for (const data of ["h1", "h2", "h3"]) seqs.push(await publishHttp(gateway.httpUrl, "pub-history", data));
+    expect(seqs).toEqual([1, 2, 3]);
     const page = await readHistory(gateway.httpUrl, "pub-history", "?since=1&limit=1");
     expect(page.messages.map((m: { data: string; seq: number }) => [m.seq, m.data])).toEqual([[2, "h2"]]);
     expect(page.seq).toBe(3);
