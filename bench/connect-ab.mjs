@@ -19,12 +19,11 @@ import { cpuMs } from "./lib/procfs.mjs";
 import { waitQuiet } from "./lib/quiet.mjs";
 import { killAllServersNow, roomUrl, startServer, stopServer } from "./lib/servers.mjs";
 import { median, round } from "./lib/stats.mjs";
+import { stormRecord } from "./lib/summary.mjs";
 import { serverDefinitions } from "./lib/targets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SUBPROTOCOL_V1 = "roomcast.v1";
-const MS_PER_SECOND = 1000;
-const US_PER_MS = 1000;
 const DEFAULTS = { rounds: 2, storms: 3, clients: 500, modes: ["raw", "v1"] };
 
 function parseArgs(argv) {
@@ -50,8 +49,8 @@ async function storm(pool, server, mode, clients, label) {
     await waitQuiet(server.pids.serving);
     const cpuBefore = cpuMs(server.pids.serving);
     const result = await pool.connect(room, url, clients, subprotocol, { concurrency: STORM_CONCURRENCY_PER_WORKER });
-    const cpu = cpuMs(server.pids.serving) - cpuBefore;
-    return { connectsPerSecond: round((result.opened * MS_PER_SECOND) / result.elapsedMs), cpuUsPerConnect: round((cpu * US_PER_MS) / result.opened) };
+    const { connectionsPerSecond, servingCpuUsPerConnect } = stormRecord(result, cpuMs(server.pids.serving) - cpuBefore);
+    return { connectsPerSecond: connectionsPerSecond, cpuUsPerConnect: servingCpuUsPerConnect };
   } finally {
     closePublisher(publisher);
     await pool.close(room);
