@@ -25,6 +25,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get("Content-Length"));
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(maxBytes);
   if (!request.body) return { ok: true, value: "" };
+  // A declared length within the cap bounds the body (the runtime frames it by Content-Length),
+  // so it can be read whole, natively; only a chunked body is counted as it streams.
+  if (request.headers.has("Content-Length") && !request.headers.has("Transfer-Encoding")) return { ok: true, value: await request.text() };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -4,7 +4,7 @@
  * `epoch` is a random id made when the storage is created or wiped; `seq` counts every
  * published text/JSON message from 1.
  *
- * Hot path: an append is one INSERT. The newest message row carries the seq, so `meta.seq` is
+ * Hot path: a group of appends is one INSERT per ROWS_PER_INSERT rows. The newest message row carries the seq, so `meta.seq` is
  * written only before something could delete that row (an age trim) or when history is off;
  * on load seq = max(meta.seq, MAX(messages.seq)). Trims run every TRIM_EVERY_APPENDS appends
  * and reads clamp to the window, so what is served never breaks HISTORY_MAX_MESSAGES /
@@ -36,6 +36,29 @@ interface MessageRow extends Record<string, SqlStorageValue> {
 
 /** How many appends go by between trims (reads always clamp to the window). */
 const TRIM_EVERY_APPENDS = 64;
+/** Durable Object SQLite binds at most 100 parameters per statement (platform limit). */
+const MAX_BOUND_PARAMETERS = 100;
+const MESSAGE_COLUMNS = 5;
+/** Message rows in one INSERT: as many as the bound-parameter limit lets in. */
+const ROWS_PER_INSERT = Math.floor(MAX_BOUND_PARAMETERS / MESSAGE_COLUMNS);
+
+/** What an append stores; the seq and time are the history's. */
+export interface HistoryInput {
+  topic?: string;
+  from: string;
+  dataJson: string;
+}
+
+/** `INSERT … VALUES (…), (…)` for `rows` message rows (one statement text per row count, so the runtime can reuse it). */
+const insertStatements = new Map<number, string>();
+function insertMessagesStatement(rows: number): string {
+  let statement = insertStatements.get(rows);
+  if (!statement) {
+    statement = `INSERT INTO messages (seq, ts, topic, sender, data) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?)").join(", ")}`;
+    insertStatements.set(rows, statement);
+  }
+  return statement;
+}
 
 function newEpoch(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
@@ -79,32 +102,41 @@ export class History {
   }
 
   /** Assigns the next seq, stores the message and trims the oldest. */
-  append(input: { topic?: string; from: string; dataJson: string }, nowMs: number): StoredMessage {
-    const message: StoredMessage = { seq: this.seq + 1, ts: nowMs, topic: input.topic, from: input.from, dataJson: input.dataJson };
-    this.seq = message.seq;
-    if (this.limits.historyMaxMessages > 0) this.writeRow(message);
+  append(input: HistoryInput, nowMs: number): StoredMessage {
+    return this.appendAll([input], nowMs)[0]!;
+  }
+
+  /**
+   * Assigns the next seqs to `inputs`, in order, and stores them (a pipeline group, inside its
+   * transaction). Rows go in multi-row INSERTs, and a row the count window would trim at once is
+   * not written at all (the newest row, which carries the seq, always is).
+   */
+  appendAll(inputs: readonly HistoryInput[], nowMs: number): StoredMessage[] {
+    const messages = inputs.map((input): StoredMessage => ({ seq: ++this.seq, ts: nowMs, topic: input.topic, from: input.from, dataJson: input.dataJson }));
+    if (this.limits.historyMaxMessages > 0) this.writeRows(messages.slice(-this.limits.historyMaxMessages));
     else this.saveSeq();
-    if (++this.appendsSinceTrim >= TRIM_EVERY_APPENDS) {
+    this.appendsSinceTrim += messages.length;
+    if (this.appendsSinceTrim >= TRIM_EVERY_APPENDS) {
       this.appendsSinceTrim = 0;
       this.sql.exec(`DELETE FROM messages WHERE seq <= ?`, this.windowStart());
       this.sql.exec(`DELETE FROM message_chunks WHERE seq <= ?`, this.windowStart());
       this.trimByAge(nowMs);
     }
-    return message;
+    return messages;
   }
 
-  /** One message's rows: its first part in `messages`, any further parts in `message_chunks`. */
-  private writeRow(message: StoredMessage): void {
-    const [first, ...rest] = splitText(message.dataJson);
-    this.sql.exec(
-      `INSERT INTO messages (seq, ts, topic, sender, data) VALUES (?, ?, ?, ?, ?)`,
-      message.seq,
-      message.ts,
-      message.topic ?? null,
-      message.from,
-      first!,
-    );
-    rest.forEach((part, index) => this.sql.exec(`INSERT INTO message_chunks (seq, idx, part) VALUES (?, ?, ?)`, message.seq, index + 1, part));
+  /** Messages' rows: each first part in `messages` (ROWS_PER_INSERT per statement), any further parts in `message_chunks`. */
+  private writeRows(messages: readonly StoredMessage[]): void {
+    for (let start = 0; start < messages.length; start += ROWS_PER_INSERT) {
+      const run = messages.slice(start, start + ROWS_PER_INSERT);
+      const values: SqlStorageValue[] = [];
+      for (const message of run) {
+        const [first, ...rest] = splitText(message.dataJson);
+        values.push(message.seq, message.ts, message.topic ?? null, message.from, first!);
+        rest.forEach((part, index) => this.sql.exec(`INSERT INTO message_chunks (seq, idx, part) VALUES (?, ?, ?)`, message.seq, index + 1, part));
+      }
+      this.sql.exec(insertMessagesStatement(run.length), ...values);
+    }
   }
 
   /** Messages from rows, with the parts of chunked data joined back on. */

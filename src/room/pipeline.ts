@@ -220,7 +220,11 @@ export class Pipeline {
     const seqBefore = stores.history.seq;
     try {
       this.host.storage.transactionSync(() => {
-        for (const entry of group) this.store(stores, entry, nowMs);
+        const messages = stores.history.appendAll(
+          group.map((entry) => entry.item),
+          nowMs,
+        );
+        group.forEach((entry, index) => this.remember(stores, entry, messages[index]!, nowMs));
         this.host.writeAlong();
       });
       return;
@@ -244,7 +248,11 @@ export class Pipeline {
   }
 
   private store(stores: PipelineStores, entry: Entry, nowMs: number): void {
-    const message = stores.history.append(entry.item, nowMs);
+    this.remember(stores, entry, stores.history.append(entry.item, nowMs), nowMs);
+  }
+
+  /** What a stored message adds besides its history row: its topic snapshot and its publish id. */
+  private remember(stores: PipelineStores, entry: Entry, message: StoredMessage, nowMs: number): void {
     stores.snapshots.remember(message);
     if (entry.item.key !== undefined) stores.publishIds.remember(entry.item.key, message.seq, nowMs);
     entry.message = message;

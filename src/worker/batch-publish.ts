@@ -57,7 +57,11 @@ export async function batchPublish(request: Request, env: Env, config: Config, c
     const bytes = utf8ByteLength(JSON.stringify(input.data));
     if (bytes > entryMaxBytes) {
       results[index] = failed(room, ErrorCode.payloadTooLarge, `data is over ${entryMaxBytes} bytes (MAX_MESSAGE_BYTES, at most ${MAX_RPC_MESSAGE_BYTES} for HTTP)`);
-    } else byRoom.set(room, [...(byRoom.get(room) ?? []), { index, input, bytes }]);
+    } else {
+      const entries = byRoom.get(room);
+      if (entries) entries.push({ index, input, bytes });
+      else byRoom.set(room, [{ index, input, bytes }]);
+    }
   });
   await Promise.all(
     [...byRoom].map(async ([room, entries]) => {

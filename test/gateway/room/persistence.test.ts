@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connect } from "../../helpers/clients";
 import { startGateway, tempDir } from "../../helpers/gateway";
-import { publishHttp, readHistory } from "../../helpers/http-api";
+import { publishBatch, publishHttp, readHistory } from "../../helpers/http-api";
 
 async function welcome(wsUrl: string): Promise<{ epoch: string; seq: number }> {
   const client = await connect(`${wsUrl}/rooms/durable`, { protocols: "roomcast.v1" });
@@ -68,6 +68,32 @@ describe("history trimming", () => {
       expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["c", "d", "e"]);
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it("keeps the newest HISTORY_MAX_MESSAGES of a larger batch, and its seq across a restart", async () => {
+    const persistTo = tempDir("batch-window");
+    const vars = { HISTORY_MAX_MESSAGES: 3 };
+    const first = await startGateway({ persistTo, vars });
+    try {
+      const results = await publishBatch(first.httpUrl, Array.from({ length: 50 }, (_, i) => ({ room: "durable", data: `m${i + 1}` })));
+      expect(results.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      const history = await readHistory(first.httpUrl, "durable");
+      expect(history.messages.map((m: { seq: number; data: string }) => [m.seq, m.data])).toEqual([
+        [48, "m48"],
+        [49, "m49"],
+        [50, "m50"],
+      ]);
+    } finally {
+      await first.stop();
+    }
+    const second = await startGateway({ persistTo, vars });
+    try {
+      expect(await publishHttp(second.httpUrl, "durable", "m51")).toBe(51);
+      const history = await readHistory(second.httpUrl, "durable");
+      expect(history.messages.map((m: { data: string }) => m.data)).toEqual(["m49", "m50", "m51"]);
+    } finally {
+      await second.stop();
     }
   });
 
