@@ -14,6 +14,7 @@
  * and the rest in `message_chunks` (seq, idx ≥ 1); reads join them, trims delete them too.
  */
 import type { StoredMessage } from "../shared/protocol";
+import { multiRowStatement, rowsPerStatement } from "./sql-rows";
 import { splitText } from "./text-chunks";
 
 export interface HistoryLimits {
@@ -36,28 +37,15 @@ interface MessageRow extends Record<string, SqlStorageValue> {
 
 /** How many appends go by between trims (reads always clamp to the window). */
 const TRIM_EVERY_APPENDS = 64;
-/** Durable Object SQLite binds at most 100 parameters per statement (platform limit). */
-const MAX_BOUND_PARAMETERS = 100;
+const INSERT_MESSAGES = "INSERT INTO messages (seq, ts, topic, sender, data)";
 const MESSAGE_COLUMNS = 5;
-/** Message rows in one INSERT: as many as the bound-parameter limit lets in. */
-const ROWS_PER_INSERT = Math.floor(MAX_BOUND_PARAMETERS / MESSAGE_COLUMNS);
+const ROWS_PER_INSERT = rowsPerStatement(MESSAGE_COLUMNS);
 
 /** What an append stores; the seq and time are the history's. */
 export interface HistoryInput {
   topic?: string;
   from: string;
   dataJson: string;
-}
-
-/** `INSERT … VALUES (…), (…)` for `rows` message rows (one statement text per row count, so the runtime can reuse it). */
-const insertStatements = new Map<number, string>();
-function insertMessagesStatement(rows: number): string {
-  let statement = insertStatements.get(rows);
-  if (!statement) {
-    statement = `INSERT INTO messages (seq, ts, topic, sender, data) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?)").join(", ")}`;
-    insertStatements.set(rows, statement);
-  }
-  return statement;
 }
 
 function newEpoch(): string {
@@ -101,11 +89,6 @@ export class History {
     }
   }
 
-  /** Assigns the next seq, stores the message and trims the oldest. */
-  append(input: HistoryInput, nowMs: number): StoredMessage {
-    return this.appendAll([input], nowMs)[0]!;
-  }
-
   /**
    * Assigns the next seqs to `inputs`, in order, and stores them (a pipeline group, inside its
    * transaction). Rows go in multi-row INSERTs, and a row the count window would trim at once is
@@ -135,7 +118,7 @@ export class History {
         values.push(message.seq, message.ts, message.topic ?? null, message.from, first!);
         rest.forEach((part, index) => this.sql.exec(`INSERT INTO message_chunks (seq, idx, part) VALUES (?, ?, ?)`, message.seq, index + 1, part));
       }
-      this.sql.exec(insertMessagesStatement(run.length), ...values);
+      this.sql.exec(multiRowStatement(INSERT_MESSAGES, MESSAGE_COLUMNS, run.length), ...values);
     }
   }
 

@@ -220,11 +220,7 @@ export class Pipeline {
     const seqBefore = stores.history.seq;
     try {
       this.host.storage.transactionSync(() => {
-        const messages = stores.history.appendAll(
-          group.map((entry) => entry.item),
-          nowMs,
-        );
-        group.forEach((entry, index) => this.remember(stores, entry, messages[index]!, nowMs));
+        this.storeAll(stores, group, nowMs);
         this.host.writeAlong();
       });
       return;
@@ -237,7 +233,7 @@ export class Pipeline {
       entry.message = undefined;
       const before = stores.history.seq;
       try {
-        this.host.storage.transactionSync(() => this.store(stores, entry, nowMs));
+        this.host.storage.transactionSync(() => this.storeAll(stores, [entry], nowMs));
       } catch (error) {
         stores.history.seq = before;
         entry.message = undefined;
@@ -247,15 +243,20 @@ export class Pipeline {
     }
   }
 
-  private store(stores: PipelineStores, entry: Entry, nowMs: number): void {
-    this.remember(stores, entry, stores.history.append(entry.item, nowMs), nowMs);
-  }
-
-  /** What a stored message adds besides its history row: its topic snapshot and its publish id. */
-  private remember(stores: PipelineStores, entry: Entry, message: StoredMessage, nowMs: number): void {
-    stores.snapshots.remember(message);
-    if (entry.item.key !== undefined) stores.publishIds.remember(entry.item.key, message.seq, nowMs);
-    entry.message = message;
+  /** The entries' messages, topic snapshots and publish ids: each table in as few statements as it takes. */
+  private storeAll(stores: PipelineStores, entries: Entry[], nowMs: number): void {
+    const messages = stores.history.appendAll(
+      entries.map((entry) => entry.item),
+      nowMs,
+    );
+    stores.snapshots.rememberAll(messages);
+    const ids: Array<{ key: string; seq: number }> = [];
+    entries.forEach((entry, index) => {
+      const message = messages[index]!;
+      if (entry.item.key !== undefined) ids.push({ key: entry.item.key, seq: message.seq });
+      entry.message = message;
+    });
+    stores.publishIds.rememberAll(ids, nowMs);
   }
 
   private finish(entry: Entry, generation: number): void {

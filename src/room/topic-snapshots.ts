@@ -22,7 +22,14 @@ export class TopicSnapshots {
     sql.exec(`CREATE TABLE IF NOT EXISTS topic_chunks (topic TEXT NOT NULL, idx INTEGER NOT NULL, part TEXT NOT NULL, PRIMARY KEY (topic, idx))`);
   }
 
-  remember(message: StoredMessage): void {
+  /** A group's messages, oldest first: only each topic's newest is written (an older one would be replaced within the same transaction). */
+  rememberAll(messages: readonly StoredMessage[]): void {
+    const newest = new Map<string, StoredMessage>();
+    for (const message of messages) if (message.topic !== undefined) newest.set(message.topic, message);
+    for (const message of newest.values()) this.remember(message);
+  }
+
+  private remember(message: StoredMessage): void {
     if (message.topic === undefined) return;
     const [first, ...rest] = splitText(message.dataJson);
     this.sql.exec(`DELETE FROM topic_chunks WHERE topic = ?`, message.topic);

@@ -121,6 +121,21 @@ describe("batch publish", () => {
     expect(new Set(stored.map((m) => m.ts)).size).toBe(1);
   });
 
+  it("keeps each topic's newest message of a batch as its snapshot", async () => {
+    const topics = ["AAPL", "MSFT", "AAPL", "MSFT", "AAPL", "GOOG"];
+    const results = await publishBatch(gateway.httpUrl, topics.map((topic, i) => ({ room: "batch-quotes", topic, data: `${topic}-${i}` })));
+    expect(results.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    const { client } = await v1("batch-quotes", "?topics=elsewhere");
+    send(client, { type: "subscribe", topics: ["AAPL", "MSFT", "GOOG"] });
+    await waitForFrame(client, (f) => f.type === "message" && f.topic === "GOOG", "the GOOG snapshot");
+    const snapshots = messagesOf(client).map((f) => [f.snapshot, f.topic, f.seq, f.data]);
+    expect(snapshots).toEqual([
+      [true, "MSFT", 4, "MSFT-3"],
+      [true, "AAPL", 5, "AAPL-4"],
+      [true, "GOOG", 6, "GOOG-5"],
+    ]);
+  });
+
   it("delivers a sharded room's batch in seq order on every shard", async () => {
     const clients = await Promise.all(Array.from({ length: SHARDED_CLIENTS }, () => v1("shard-batch")));
     const results = await publishBatch(gateway.httpUrl, Array.from({ length: 100 }, (_, i) => ({ room: "shard-batch", data: i })));
