@@ -4,8 +4,9 @@
  * `epoch` is a random id made when the storage is created or wiped; `seq` counts every
  * published text/JSON message from 1.
  *
- * Hot path: a group of appends is one INSERT per ROWS_PER_INSERT rows. The newest message row carries the seq, so `meta.seq` is
- * written only before something could delete that row (an age trim) or when history is off;
+ * Hot path: a group of appends is a few multi-row INSERTs (sql-rows.ts). The newest message row
+ * carries the seq, so `meta.seq` is written only before something could delete that row (an age
+ * trim) or when history is off;
  * on load seq = max(meta.seq, MAX(messages.seq)). Trims run every TRIM_EVERY_APPENDS appends
  * and reads clamp to the window, so what is served never breaks HISTORY_MAX_MESSAGES /
  * HISTORY_MAX_AGE_SECONDS even while a few extra rows wait for the next trim.
@@ -14,7 +15,7 @@
  * and the rest in `message_chunks` (seq, idx ≥ 1); reads join them, trims delete them too.
  */
 import type { StoredMessage } from "../shared/protocol";
-import { multiRowStatement, rowsPerStatement } from "./sql-rows";
+import { insertRows } from "./sql-rows";
 import { splitText } from "./text-chunks";
 
 export interface HistoryLimits {
@@ -38,8 +39,7 @@ interface MessageRow extends Record<string, SqlStorageValue> {
 /** How many appends go by between trims (reads always clamp to the window). */
 const TRIM_EVERY_APPENDS = 64;
 const INSERT_MESSAGES = "INSERT INTO messages (seq, ts, topic, sender, data)";
-const MESSAGE_COLUMNS = 5;
-const ROWS_PER_INSERT = rowsPerStatement(MESSAGE_COLUMNS);
+const INSERT_CHUNKS = "INSERT INTO message_chunks (seq, idx, part)";
 
 /** What an append stores; the seq and time are the history's. */
 export interface HistoryInput {
@@ -108,18 +108,17 @@ export class History {
     return messages;
   }
 
-  /** Messages' rows: each first part in `messages` (ROWS_PER_INSERT per statement), any further parts in `message_chunks`. */
+  /** Messages' rows: each first part in `messages`, any further parts in `message_chunks`. */
   private writeRows(messages: readonly StoredMessage[]): void {
-    for (let start = 0; start < messages.length; start += ROWS_PER_INSERT) {
-      const run = messages.slice(start, start + ROWS_PER_INSERT);
-      const values: SqlStorageValue[] = [];
-      for (const message of run) {
-        const [first, ...rest] = splitText(message.dataJson);
-        values.push(message.seq, message.ts, message.topic ?? null, message.from, first!);
-        rest.forEach((part, index) => this.sql.exec(`INSERT INTO message_chunks (seq, idx, part) VALUES (?, ?, ?)`, message.seq, index + 1, part));
-      }
-      this.sql.exec(multiRowStatement(INSERT_MESSAGES, MESSAGE_COLUMNS, run.length), ...values);
+    const messageRows: SqlStorageValue[][] = [];
+    const chunkRows: SqlStorageValue[][] = [];
+    for (const message of messages) {
+      const [first, ...rest] = splitText(message.dataJson);
+      messageRows.push([message.seq, message.ts, message.topic ?? null, message.from, first!]);
+      rest.forEach((part, index) => chunkRows.push([message.seq, index + 1, part]));
     }
+    insertRows(this.sql, INSERT_MESSAGES, messageRows);
+    insertRows(this.sql, INSERT_CHUNKS, chunkRows);
   }
 
   /** Messages from rows, with the parts of chunked data joined back on. */

@@ -7,15 +7,13 @@
  * the one place that rule lives.
  */
 import { PUBLISH_ID_MAX_ENTRIES, PUBLISH_ID_WINDOW_MS } from "../shared/limits";
-import { multiRowStatement, rowsPerStatement } from "./sql-rows";
+import { insertRows } from "./sql-rows";
 
 export { publishKey, type PublishIdScope } from "./publish-key";
 
 /** Trim the id table once per this many inserts. */
 const TRIM_EVERY_INSERTS = 256;
 const INSERT_IDS = "INSERT OR REPLACE INTO publish_ids (key, seq, ts)";
-const ID_COLUMNS = 3;
-const ROWS_PER_INSERT = rowsPerStatement(ID_COLUMNS);
 
 export class PublishIds {
   private insertsSinceTrim = 0;
@@ -30,12 +28,13 @@ export class PublishIds {
     return row && row.ts >= nowMs - PUBLISH_ID_WINDOW_MS ? row.seq : undefined;
   }
 
-  /** Remembers each key's seq (a pipeline group's ids, inside its transaction): ROWS_PER_INSERT rows per statement. */
+  /** Remembers each key's seq (a pipeline group's ids, inside its transaction), in multi-row INSERTs. */
   rememberAll(ids: ReadonlyArray<{ key: string; seq: number }>, nowMs: number): void {
-    for (let start = 0; start < ids.length; start += ROWS_PER_INSERT) {
-      const run = ids.slice(start, start + ROWS_PER_INSERT);
-      this.sql.exec(multiRowStatement(INSERT_IDS, ID_COLUMNS, run.length), ...run.flatMap(({ key, seq }) => [key, seq, nowMs]));
-    }
+    insertRows(
+      this.sql,
+      INSERT_IDS,
+      ids.map(({ key, seq }) => [key, seq, nowMs]),
+    );
     this.insertsSinceTrim += ids.length;
     if (this.insertsSinceTrim >= TRIM_EVERY_INSERTS) {
       this.insertsSinceTrim = 0;
