@@ -10,6 +10,7 @@
  * `/healthz` rate of the same loops says how fast this machine's HTTP path was meanwhile.
  */
 import { resolve } from "node:path";
+import { parseAbArgs } from "./lib/ab-args.mjs";
 import { runHttpPublish } from "./lib/http-publish.mjs";
 import { FULL_PROFILE, WARMUP } from "./lib/options.mjs";
 import { waitQuiet } from "./lib/quiet.mjs";
@@ -20,17 +21,8 @@ import { serverDefinitions } from "./lib/targets.mjs";
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const DEFAULTS = { rounds: 3, loops: 2 };
 
-function parseArgs(argv) {
-  const [dirs, ...rest] = argv;
-  if (!dirs || dirs.startsWith("--")) throw new Error("usage: npm run bench:batch -- DIR[,DIR…] [--rounds N] [--loops N]");
-  const options = { ...DEFAULTS, dirs: dirs.split(",").map((dir) => resolve(dir)) };
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i], rest[i + 1]];
-    if (["--rounds", "--loops"].includes(flag) && Number.isInteger(Number(value)) && Number(value) > 0) options[flag.slice(2)] = Number(value);
-    else throw new Error(`unknown or bad option ${flag} ${value ?? ""}`);
-  }
-  return options;
-}
+const parseArgs = (argv) =>
+  parseAbArgs(argv, { usage: "npm run bench:batch -- DIR[,DIR…] [--rounds N] [--loops N]", defaults: DEFAULTS, counts: ["rounds", "loops"] });
 
 const label = (dir) => (dir === ROOT ? "roomcast" : dir.split("/").at(-1));
 

@@ -11,8 +11,9 @@
  * connect, as a roomcast.v1 welcome), the runtime's cost of a greeting. Used to find what a
  * connect costs (bench/README.md).
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseAbArgs } from "./lib/ab-args.mjs";
 import { closePublisher, LoadPool, openPublisher } from "./lib/load.mjs";
 import { DEFAULT_LOAD_WORKERS, STORM_CONCURRENCY_PER_WORKER } from "./lib/options.mjs";
 import { cpuMs } from "./lib/procfs.mjs";
@@ -26,18 +27,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SUBPROTOCOL_V1 = "roomcast.v1";
 const DEFAULTS = { rounds: 2, storms: 3, clients: 500, modes: ["raw", "v1"] };
 
-function parseArgs(argv) {
-  const [dirs, ...rest] = argv;
-  if (!dirs || dirs.startsWith("--")) throw new Error("usage: npm run bench:connect -- DIR[,DIR…] [--rounds N] [--storms N] [--clients N] [--modes raw,v1]");
-  const options = { ...DEFAULTS, dirs: dirs.split(",").map((dir) => resolve(dir)) };
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i], rest[i + 1]];
-    if (flag === "--modes") options.modes = value.split(",");
-    else if (["--rounds", "--storms", "--clients"].includes(flag) && Number.isInteger(Number(value)) && Number(value) > 0) options[flag.slice(2)] = Number(value);
-    else throw new Error(`unknown or bad option ${flag} ${value ?? ""}`);
-  }
-  return options;
-}
+const parseArgs = (argv) =>
+  parseAbArgs(argv, {
+    usage: "npm run bench:connect -- DIR[,DIR…] [--rounds N] [--storms N] [--clients N] [--modes raw,v1]",
+    defaults: DEFAULTS,
+    counts: ["rounds", "storms", "clients"],
+    lists: ["modes"],
+  });
 
 /** One storm into a fresh room (its publisher first, as in the bench): connections/s and CPU µs per connect. */
 async function storm(pool, server, mode, clients, label) {
