@@ -3,8 +3,10 @@
  * What a room last told the occupancy queue, in SQLite so a wake or a crash diffs against it:
  * the announced users, the counts and time of the last report, since when the room is occupied
  * and the last event number; plus the outbox of reports the queue did not take yet. Written
- * once per report (a flush), never per connect or per message.
+ * once per report (a flush), never per connect or per message; a flush's joined and departed
+ * users go in multi-row statements (sql-rows.ts), not one per user.
  */
+import { deleteKeys, insertRows } from "./sql-rows";
 
 export interface AnnouncedState {
   users: Set<string>;
@@ -41,8 +43,12 @@ export class OccupancyStore {
   record(next: { users: ReadonlySet<string>; connections: number; since: number; lastN: number; reportedAt: number }): void {
     const state = this.state();
     const sql = this.#tables();
-    for (const user of state.users) if (!next.users.has(user)) sql.exec(`DELETE FROM occupancy_users WHERE user = ?`, user);
-    for (const user of next.users) if (!state.users.has(user)) sql.exec(`INSERT OR IGNORE INTO occupancy_users (user) VALUES (?)`, user);
+    const departed: string[] = [];
+    for (const user of state.users) if (!next.users.has(user)) departed.push(user);
+    const joined: string[][] = [];
+    for (const user of next.users) if (!state.users.has(user)) joined.push([user]);
+    deleteKeys(sql, `DELETE FROM occupancy_users WHERE user`, departed);
+    insertRows(sql, `INSERT OR IGNORE INTO occupancy_users (user)`, joined);
     this.#writeState({ ...next, users: new Set(next.users), userCount: next.users.size });
   }
 
