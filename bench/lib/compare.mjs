@@ -24,6 +24,9 @@ const TOP_THREADS = 3;
 
 export const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 
+/** Messages of one paced latency run at `rate`: latencyDurationMs of them, and at least latencyMinMessages. */
+export const latencyMessages = (profile, rate) => Math.max(profile.latencyMinMessages, Math.round((rate * profile.latencyDurationMs) / MS_PER_SECOND));
+
 /**
  * Idle memory: per target a publisher and warm connections first, then `options.rounds` steps of
  * `options.memoryConnections` idle connections, RSS of the serving process before and after each.
@@ -116,7 +119,7 @@ export async function runTarget(ctx, target, profile, roundLabel) {
     for (const rate of profile.latencyRatesPerSecond) {
       record.quiet[`latency${rate}`] = await waitQuiet(server.pids.serving);
       const runId = `${target.key}${roundLabel}l${rate}`;
-      const messages = Math.round((rate * profile.latencyDurationMs) / MS_PER_SECOND);
+      const messages = latencyMessages(profile, rate);
       progress.phase(`${prefix} fan-out at ${rate} msg/s, deliveries`);
       record.latency[rate] = await runMeasured(ctx, server, {
         group: room, runId, mode, messages, recordLatency: true,

@@ -11,6 +11,12 @@ export const FULL_PROFILE = Object.freeze({
   /** Fan-out latency runs: the issue's rate (saturates this machine), then one that does not. */
   latencyRatesPerSecond: [40, 10],
   latencyDurationMs: 4_000,
+  /**
+   * Each paced run sends at least this many messages (longer than latencyDurationMs at low rates).
+   * A message's deliveries share its hiccups, so a run's p99 rests on how many messages it sent:
+   * 40 at 10 msg/s left it to one or two of them (issue 11's p99 swung 0.85–1.5× bare between runs).
+   */
+  latencyMinMessages: 100,
   chatClients: 50,
   chatRatePerSecond: 2,
   chatDurationMs: 4_000,
@@ -31,6 +37,7 @@ export const QUICK_PROFILE = Object.freeze({
   throughputMessages: 50,
   latencyRatesPerSecond: [40, 10],
   latencyDurationMs: 1_000,
+  latencyMinMessages: 20,
   chatClients: 20,
   chatRatePerSecond: 2,
   chatDurationMs: 1_500,
@@ -58,7 +65,7 @@ export const SCALE_PROFILE = Object.freeze({
 });
 
 /** Warm-up before the measured rounds: a few subscribers and messages per target, discarded. */
-export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatesPerSecond: [40], latencyDurationMs: 500, chatClients: 0, ingestPublishers: 2, ingestMessagesPerPublisher: 50, batchRequests: 2, singleRequests: 10 });
+export const WARMUP = Object.freeze({ subscribers: 20, throughputMessages: 50, latencyRatesPerSecond: [40], latencyDurationMs: 500, latencyMinMessages: 0, chatClients: 0, ingestPublishers: 2, ingestMessagesPerPublisher: 50, batchRequests: 2, singleRequests: 10 });
 /** Ingest: most unconfirmed messages per publisher (the issue's closed loop). */
 export const INGEST_WINDOW = 64;
 /** Entries in one `POST /publish` request (the most the API takes). */

@@ -61,7 +61,7 @@ function rows(options) {
 export function workloadLine(options) {
   const rates = options.latencyRatesPerSecond.join(" and ");
   return `fan-out: 1 publisher → ${options.subscribers} subscribers, ${PAYLOAD_BYTES}-byte payloads, burst of ${options.throughputMessages}, ` +
-    `paced at ${rates} msg/s for ${options.latencyDurationMs / MS_PER_SECOND} s; connect storm of ${options.subscribers}; ` +
+    `paced at ${rates} msg/s for ${options.latencyDurationMs / MS_PER_SECOND} s, at least ${options.latencyMinMessages} messages; connect storm of ${options.subscribers}; ` +
     `chat: ${options.chatClients} clients × ${options.chatRatePerSecond} msg/s for ${options.chatDurationMs / MS_PER_SECOND} s; ` +
     `ingest: ${options.ingestPublishers} publishers × ${options.ingestMessagesPerPublisher} messages, ≤ ${INGEST_WINDOW} unconfirmed each (raw: own echo; v1: ack), 1 subscriber; ` +
     `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)`;
