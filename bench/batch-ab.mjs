@@ -14,7 +14,7 @@ import { parseAbArgs } from "./lib/ab-args.mjs";
 import { runHttpPublish } from "./lib/http-publish.mjs";
 import { FULL_PROFILE, WARMUP } from "./lib/options.mjs";
 import { waitQuiet } from "./lib/quiet.mjs";
-import { killAllServersNow, startServer, stopServer } from "./lib/servers.mjs";
+import { runThenExit, startServer, stopServer } from "./lib/servers.mjs";
 import { median } from "./lib/stats.mjs";
 import { serverDefinitions } from "./lib/targets.mjs";
 
@@ -58,11 +58,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    killAllServersNow();
-    process.exit(1);
-  },
-);
+runThenExit(main);

@@ -21,7 +21,7 @@ import { closePublisher, LoadPool, openPublisher } from "./lib/load.mjs";
 import { DEFAULT_LOAD_WORKERS, STORM_CONCURRENCY_PER_WORKER } from "./lib/options.mjs";
 import { cpuMs } from "./lib/procfs.mjs";
 import { waitQuiet } from "./lib/quiet.mjs";
-import { killAllServersNow, roomUrl, startServer, stopServer } from "./lib/servers.mjs";
+import { roomUrl, runThenExit, startServer, stopServer } from "./lib/servers.mjs";
 import { median, round } from "./lib/stats.mjs";
 import { stormRecord } from "./lib/summary.mjs";
 import { serverDefinitions } from "./lib/targets.mjs";
@@ -107,11 +107,4 @@ async function main() {
   report(entries, results, options);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    killAllServersNow();
-    process.exit(1);
-  },
-);
+runThenExit(main);

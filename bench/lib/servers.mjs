@@ -174,3 +174,15 @@ export function killAllServersNow() {
   }
   running.clear();
 }
+
+/** Entry point of a bench script: exits 0 when `main` resolves; on a failure prints it, kills every server and exits 1. */
+export function runThenExit(main) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      killAllServersNow();
+      process.exit(1);
+    },
+  );
+}
