@@ -1,15 +1,15 @@
 /**
  * @module room-stats
  * Counters for `GET /rooms/:room/info`: messages and bytes in/out, closes by code, and the last
- * closes with code, reason and time. Counted in memory on the hot path; written in the message
- * pipeline's group transactions (`flushIfDirty`), else shortly after through `requestWrite` (and
- * on every close), so hibernation loses at most one flush interval and no counter write of its
- * own ever holds the room's sends.
+ * closes with code, reason and time. Counted in memory on the hot path. The counters' row rides
+ * along in the message pipeline's group transactions (`flushIfDirty`), at most once per
+ * STATS_WRITE_INTERVAL_MS. Written in every group, and by a commit of their own each second
+ * while messages flowed, they were part of a lone message's latency: that commit made a
+ * message arriving meanwhile wait for it. A room with no group for a whole interval gets them
+ * written through `requestWrite` (that commit), and every close writes them. Hibernation or a
+ * crash loses at most about two intervals of counts.
  */
-import { RECENT_CLOSES_KEPT } from "../shared/limits";
-
-/** Delay between a counter change and its write to storage. */
-export const STATS_FLUSH_DELAY_MS = 1_000;
+import { RECENT_CLOSES_KEPT, STATS_WRITE_INTERVAL_MS } from "../shared/limits";
 
 export interface Counters {
   messagesIn: number;
@@ -35,6 +35,11 @@ export class RoomStats {
   counters: Counters;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
+  /** When the counters were last written, and when a message group last offered to write them. */
+  private lastWriteMs = Number.NEGATIVE_INFINITY;
+  private lastGroupMs = Number.NEGATIVE_INFINITY;
+  /** The quiet-room timer asked for a write: the next group writes whatever the interval says. */
+  private writeDue = false;
 
   /** `requestWrite` gets the counters written soon (the room's pipeline); without it they are written directly. */
   constructor(
@@ -84,20 +89,41 @@ export class RoomStats {
     }));
   }
 
+  /**
+   * One timer while counts are unwritten. While groups keep coming (one in the last interval)
+   * they write the counters, so the timer only looks again; a room quiet for an interval gets
+   * them written by a commit of their own, after which no timer is left (hibernation).
+   */
   private scheduleFlush(): void {
     this.dirty = true;
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      if (!this.dirty) return;
-      if (this.requestWrite) this.requestWrite();
-      else this.flush();
-    }, STATS_FLUSH_DELAY_MS);
+    this.flushTimer ??= setTimeout(() => this.onFlushTimer(), STATS_WRITE_INTERVAL_MS);
   }
 
-  /** Writes the counters if they changed since the last write (inside the caller's transaction). */
+  private onFlushTimer(): void {
+    this.flushTimer = undefined;
+    if (!this.dirty) return;
+    if (!this.requestWrite) {
+      this.flush();
+      return;
+    }
+    if (Date.now() - this.lastGroupMs < STATS_WRITE_INTERVAL_MS) {
+      this.scheduleFlush();
+      return;
+    }
+    this.writeDue = true;
+    this.requestWrite();
+  }
+
+  /**
+   * Inside each group transaction of the pipeline: writes the counters if they changed and the
+   * last write is an interval old (or the quiet-room timer asked for it).
+   */
   flushIfDirty(): void {
+    const nowMs = Date.now();
+    this.lastGroupMs = nowMs;
+    if (!this.dirty || (!this.writeDue && nowMs - this.lastWriteMs < STATS_WRITE_INTERVAL_MS)) return;
     // The pending timer (if any) stays: it finds nothing dirty, or what changed since.
-    if (this.dirty) this.write();
+    this.write();
   }
 
   flush(): void {
@@ -108,6 +134,8 @@ export class RoomStats {
 
   private write(): void {
     this.dirty = false;
+    this.writeDue = false;
+    this.lastWriteMs = Date.now();
     this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
   }
 }

@@ -114,6 +114,11 @@ export const MAX_BATCH_MESSAGES = 100;
 export const HISTORY_PAGE_MAX_MESSAGES = 1000;
 /** Closes `GET /rooms/:room/info` lists in `recentCloses` (the newest; a sharded room's over all shards). */
 export const RECENT_CLOSES_KEPT = 50;
+/**
+ * Least time between two writes of a room's counters while messages flow (they ride along with
+ * message groups); a crash can lose about two of these of counts, never a message.
+ */
+export const STATS_WRITE_INTERVAL_MS = 1_000;
 
 // ---- fallback transports and STOMP (docs/protocol.md §10) ----
 
