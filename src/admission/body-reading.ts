@@ -20,6 +20,32 @@ export function badBody(message: string): BodyResult<never> {
   return { ok: false, response: errorResponse(ErrorCode.badRequest, message) };
 }
 
+/**
+ * Past the cap, up to this many more bytes of a streamed body are read and dropped before the
+ * 413 goes out. A server that answers and closes with body bytes still unread resets the
+ * connection, and the client, still writing, then sees a broken pipe (or, through wrangler dev's
+ * proxy, a 500) instead of the 413. A body even longer than this is cut off there.
+ */
+const OVER_CAP_DRAIN_MAX_BYTES = 1024 * 1024;
+
+/** Reads what is left of a refused body (up to OVER_CAP_DRAIN_MAX_BYTES), then cancels it. */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let dropped = 0;
+  try {
+    while (dropped <= OVER_CAP_DRAIN_MAX_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      dropped += value.byteLength;
+    }
+  } catch {
+    // The client went away mid-body: the 413 is the answer either way.
+    return;
+  }
+  await reader.cancel().catch(() => {
+    // The body is refused either way; a cancel that fails only means the stream already ended.
+  });
+}
+
 /** Reads the body as text, refusing to buffer more than `maxBytes`. */
 export async function readBodyText(request: Request, maxBytes: number): Promise<BodyResult<string>> {
   const declared = Number(request.headers.get("Content-Length"));
@@ -36,9 +62,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {
-        // The body is refused either way; a cancel that fails only means the stream already ended.
-      });
+      await discardRest(reader);
       return tooLarge(maxBytes);
     }
     chunks.push(value);
