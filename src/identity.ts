@@ -1,11 +1,9 @@
 /**
  * @module identity
- * The headers that carry identity from the Worker to the room (docs/protocol.md §5). The Worker strips any
- * a client sent and sets its own, so the room can trust them.
+ * The headers that carry identity from the Worker to the room (docs/protocol.md §5). The room's
+ * upgrade request is built fresh with only the Worker's own, so the room can trust them.
  */
 import type { WireMode } from "./shared/protocol";
-
-export const IDENTITY_HEADER_PREFIX = "x-roomcast-";
 
 export const IdentityHeader = {
   room: "x-roomcast-room",
@@ -33,21 +31,25 @@ export interface ConnectionIdentity {
   shard?: number;
 }
 
-/** A copy of `request` with client-sent identity headers removed and the Worker's set. */
+/**
+ * The room's upgrade request for `request`: its URL and method, `Upgrade: websocket` and the
+ * Worker's identity headers, nothing else. The room reads no other header, and the runtime
+ * completes the client's handshake from the client's own request, so none is copied: a header a
+ * client sent (an identity header it forged included) never reaches the room.
+ */
 export function withIdentity(request: Request, identity: ConnectionIdentity): Request {
-  const headers = new Headers();
-  for (const [name, value] of request.headers) {
-    if (!name.toLowerCase().startsWith(IDENTITY_HEADER_PREFIX)) headers.set(name, value);
-  }
-  headers.set(IdentityHeader.room, identity.room);
-  headers.set(IdentityHeader.mode, identity.mode);
-  if (identity.subprotocol) headers.set(IdentityHeader.subprotocol, identity.subprotocol);
-  if (identity.userId) headers.set(IdentityHeader.userId, identity.userId);
-  if (identity.capabilities) headers.set(IdentityHeader.capabilities, identity.capabilities.join(","));
-  if (identity.tokenExpiresAtMs) headers.set(IdentityHeader.tokenExpiresAtMs, String(identity.tokenExpiresAtMs));
-  if (identity.ticketId) headers.set(IdentityHeader.ticketId, identity.ticketId);
-  if (identity.ticketExpiresAtMs) headers.set(IdentityHeader.ticketExpiresAtMs, String(identity.ticketExpiresAtMs));
-  if (identity.shard !== undefined) headers.set(IdentityHeader.shard, String(identity.shard));
+  const headers: Record<string, string> = {
+    Upgrade: "websocket",
+    [IdentityHeader.room]: identity.room,
+    [IdentityHeader.mode]: identity.mode,
+  };
+  if (identity.subprotocol) headers[IdentityHeader.subprotocol] = identity.subprotocol;
+  if (identity.userId) headers[IdentityHeader.userId] = identity.userId;
+  if (identity.capabilities) headers[IdentityHeader.capabilities] = identity.capabilities.join(",");
+  if (identity.tokenExpiresAtMs) headers[IdentityHeader.tokenExpiresAtMs] = String(identity.tokenExpiresAtMs);
+  if (identity.ticketId) headers[IdentityHeader.ticketId] = identity.ticketId;
+  if (identity.ticketExpiresAtMs) headers[IdentityHeader.ticketExpiresAtMs] = String(identity.ticketExpiresAtMs);
+  if (identity.shard !== undefined) headers[IdentityHeader.shard] = String(identity.shard);
   return new Request(request.url, { method: request.method, headers });
 }
 
