@@ -32,12 +32,12 @@ export interface ConnectionIdentity {
 }
 
 /**
- * The room's upgrade request for `request`: its URL and method, `Upgrade: websocket` and the
- * Worker's identity headers, nothing else. The room reads no other header, and the runtime
- * completes the client's handshake from the client's own request, so none is copied: a header a
- * client sent (an identity header it forged included) never reaches the room.
+ * The room's upgrade request for `url`: `Upgrade: websocket` and the Worker's identity headers,
+ * nothing else. The room reads no other header, and the runtime completes the client's
+ * handshake from the client's own request, so none of its headers is copied: a header a client
+ * sent (an identity header it forged included) never reaches the room.
  */
-export function withIdentity(request: Request, identity: ConnectionIdentity): Request {
+export function withIdentity(url: string | URL, identity: ConnectionIdentity): Request {
   const headers: Record<string, string> = {
     Upgrade: "websocket",
     [IdentityHeader.room]: identity.room,
@@ -50,7 +50,7 @@ export function withIdentity(request: Request, identity: ConnectionIdentity): Re
   if (identity.ticketId) headers[IdentityHeader.ticketId] = identity.ticketId;
   if (identity.ticketExpiresAtMs) headers[IdentityHeader.ticketExpiresAtMs] = String(identity.ticketExpiresAtMs);
   if (identity.shard !== undefined) headers[IdentityHeader.shard] = String(identity.shard);
-  return new Request(request.url, { method: request.method, headers });
+  return new Request(url, { headers });
 }
 
 /** The identity the Worker set, as the room reads it. */

@@ -112,8 +112,7 @@ export function forwardableCloseCode(code: number): number {
 export function roomUpgradeRequest(options: RoomLinkOptions, shard?: number): Request {
   const url = new URL(`/rooms/${encodeURIComponent(options.room)}`, INTERNAL_ORIGIN);
   for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
-  const upgrade = new Request(url, { headers: { Upgrade: "websocket" } });
-  return withIdentity(upgrade, { room: options.room, mode: "v1", subprotocol: SUBPROTOCOL_V1, ...options.grant, shard });
+  return withIdentity(url, { room: options.room, mode: "v1", subprotocol: SUBPROTOCOL_V1, ...options.grant, shard });
 }
 
 /**

@@ -123,7 +123,7 @@ app.get(connectWebSocket.path, async (c) => {
   const protocol = admitted.subprotocol!; // set: chooseSubprotocol was asked for
   if (protocol.stomp) return bridgeStomp(c.env, room, protocol.chosen!, admitted.grant);
   const { shard, stub } = placeConnection(c.env, config, room);
-  return stub.fetch(withIdentity(request, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...admitted.grant, shard }));
+  return stub.fetch(withIdentity(request.url, { room, mode: protocol.mode, subprotocol: protocol.chosen, ...admitted.grant, shard }));
 });
 
 app.post(publishMessage.path, async (c) => {

@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { IdentityHeader, readIdentity, withIdentity } from "../../src/identity";
 
-/** A client's upgrade carrying forged identity headers and the usual browser headers. */
-const clientUpgrade = () =>
-  new Request("http://gateway/rooms/lobby?topics=a&echo=1", {
-    headers: {
-      Upgrade: "websocket",
-      Connection: "Upgrade",
-      Origin: "https://app.example",
-      Cookie: "session=secret",
-      "Sec-WebSocket-Protocol": "roomcast.v1",
-      [IdentityHeader.userId]: "mallory",
-      [IdentityHeader.capabilities]: "publish,direct",
-      [IdentityHeader.tokenExpiresAtMs]: "99999999999999",
-    },
-  });
+/** The URL of a client's upgrade. Its headers cannot reach the room: `withIdentity` takes only the URL (forged ones: test/gateway/auth/connection-auth.test.ts). */
+const CLIENT_URL = "http://gateway/rooms/lobby?topics=a&echo=1";
 
 describe("withIdentity", () => {
   it("passes the room the client's URL, Upgrade and the Worker's identity headers only", () => {
-    const forwarded = withIdentity(clientUpgrade(), { room: "lobby", mode: "v1", subprotocol: "roomcast.v1", userId: "alice", capabilities: ["subscribe"] });
-    expect(forwarded.url).toBe("http://gateway/rooms/lobby?topics=a&echo=1");
+    const forwarded = withIdentity(CLIENT_URL, { room: "lobby", mode: "v1", subprotocol: "roomcast.v1", userId: "alice", capabilities: ["subscribe"] });
+    expect(forwarded.url).toBe(CLIENT_URL);
+    expect(forwarded.method).toBe("GET");
     expect(Object.fromEntries(forwarded.headers)).toEqual({
       upgrade: "websocket",
       [IdentityHeader.room]: "lobby",
@@ -30,8 +19,8 @@ describe("withIdentity", () => {
     });
   });
 
-  it("drops forged identity headers the grant does not set", () => {
-    const forwarded = withIdentity(clientUpgrade(), { room: "lobby", mode: "raw" });
+  it("sets no identity header the grant does not carry", () => {
+    const forwarded = withIdentity(CLIENT_URL, { room: "lobby", mode: "raw" });
     expect(readIdentity(forwarded.headers)).toEqual(expect.objectContaining({ room: "lobby", mode: "raw", userId: undefined, capabilities: undefined, tokenExpiresAtMs: undefined }));
   });
 });
