@@ -65,7 +65,7 @@ async function withReloadRetry(target, what, measure) {
 
 async function startServers(definitions, options) {
   progress.phase(`starting ${definitions.map((d) => d.name).join(", ")}…`);
-  const started = await Promise.allSettled(definitions.map((definition) => startServer(definition, { viaProxy: options.viaProxy })));
+  const started = await Promise.allSettled(definitions.map((definition) => startServer(definition, { viaProxy: options.viaProxy, localObservability: options.localObservability })));
   started.forEach((result, i) => result.status === "fulfilled" && (servers[definitions[i].name] = result.value));
   const failure = started.find((result) => result.status === "rejected");
   if (failure) throw failure.reason;
@@ -132,6 +132,9 @@ async function main() {
       "workerd targets: clients connect to the serving workerd's own entry socket, skipping wrangler's proxy workerd (--via-proxy goes through it), so every target is one hop.",
       "Memory per connection is the serving process's VmRSS growth over idle connections; CPU per delivery is its user+system time ÷ deliveries (10 ms ticks).",
       "permessage-deflate is off for every client and server. Latency = receive time − send time on the clock all local processes share.",
+      options.localObservability
+        ? "wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY) is on for every workerd target (--local-observability), as wrangler dev starts by default."
+        : "wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY) is off for every workerd target: a development feature absent in production (--local-observability turns it on).",
     ],
     servers: serverRecords(),
     ...result.document,

@@ -159,7 +159,7 @@ export const GOALS = Object.freeze({
 export const SATURATION_WARNING_FRACTION = 0.8;
 
 const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subscribers N] [--messages N] [--rate N] [--low-rate N]
-                     [--targets a,b,…] [--workers N] [--publishers N] [--worktree] [--via-proxy] [--connections N]
+                     [--targets a,b,…] [--workers N] [--publishers N] [--worktree] [--via-proxy] [--local-observability] [--connections N]
   --quick          every target once: ${QUICK_PROFILE.subscribers} subscribers, ${QUICK_PROFILE.throughputMessages} messages, 1 round (under 2 minutes)
   --scale          only the scale scenario: one ${SCALE_PROFILE.shards}-shard room, connections until the serving process's file limit
   --rounds N       measured rounds; targets alternate within each round (default ${FULL_PROFILE.rounds})
@@ -171,6 +171,7 @@ const USAGE = `usage: npm run bench [-- --quick | --scale] [--rounds N] [--subsc
   --workers N      load-generator child processes (default ${DEFAULT_LOAD_WORKERS}, ${SCALE_PROFILE.workers} with --scale)
   --worktree       serve roomcast from the working tree (reloads on edits) instead of a snapshot of HEAD
   --via-proxy      connect through wrangler's proxy workerd instead of straight to the serving workerd
+  --local-observability  keep wrangler dev's local trace collector on (its default; off here: bench/README.md)
   --connections N  --scale: most connections to attempt (default ${SCALE_PROFILE.maxConnections})`;
 
 /** Most subscribers a comparison run may ask for (memory steps hold rounds × N per target). */
@@ -196,7 +197,7 @@ export function parseOptions(argv, targetKeys) {
   const options = {
     ...(quick ? QUICK_PROFILE : FULL_PROFILE),
     latencyRatesPerSecond: [...(quick ? QUICK_PROFILE : FULL_PROFILE).latencyRatesPerSecond],
-    quick, scale, worktree: false, viaProxy: false, targets: null,
+    quick, scale, worktree: false, viaProxy: false, localObservability: false, targets: null,
     workers: scale ? SCALE_PROFILE.workers : DEFAULT_LOAD_WORKERS,
     scaleConnections: SCALE_PROFILE.maxConnections,
   };
@@ -205,6 +206,7 @@ export function parseOptions(argv, targetKeys) {
     if (flag === "--quick" || flag === "--scale") continue;
     if (flag === "--worktree") { options.worktree = true; continue; }
     if (flag === "--via-proxy") { options.viaProxy = true; continue; }
+    if (flag === "--local-observability") { options.localObservability = true; continue; }
     if (flag === "--help" || flag === "-h") throw new Error(USAGE);
     const value = argv[++i];
     if (flag === "--rounds") options.rounds = positiveInt(flag, value, MAX_ROUNDS);

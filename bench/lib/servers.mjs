@@ -54,8 +54,13 @@ export function probeWebSocket(url) {
 /** Every server started in this process, so an exit handler can kill what is left. */
 const running = new Set();
 
-/** Spawns one server and resolves once clients can connect; throws (after killing it) on failure. */
-export async function startServer(definition, { viaProxy }) {
+/**
+ * Spawns one server and resolves once clients can connect; throws (after killing it) on failure.
+ * `localObservability` false (the default) turns off wrangler dev's local trace collector
+ * (X_LOCAL_OBSERVABILITY): a development feature, absent in production, that records every
+ * invocation and storage call into a SQLite store on the serving thread (bench/README.md).
+ */
+export async function startServer(definition, { viaProxy, localObservability = false }) {
   const [port, inspector] = [await freePort(), await freePort()];
   const workDir = mkdtempSync(join(tmpdir(), `roomcast-bench-${definition.name}-`));
   const logFile = join(workDir, "server.log");
@@ -65,7 +70,7 @@ export async function startServer(definition, { viaProxy }) {
     cwd: definition.cwd,
     detached: true,
     stdio: ["ignore", logFd, logFd],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: String(localObservability) },
   });
   closeSync(logFd);
   const server = { name: definition.name, definition, port, child, workDir, logFile, command: [file, ...args].join(" "), exited: false, viaProxy };

@@ -64,7 +64,8 @@ export function workloadLine(options) {
     `paced at ${rates} msg/s for ${options.latencyDurationMs / MS_PER_SECOND} s, at least ${options.latencyMinMessages} messages; connect storm of ${options.subscribers}; ` +
     `chat: ${options.chatClients} clients × ${options.chatRatePerSecond} msg/s for ${options.chatDurationMs / MS_PER_SECOND} s; ` +
     `ingest: ${options.ingestPublishers} publishers × ${options.ingestMessagesPerPublisher} messages, ≤ ${INGEST_WINDOW} unconfirmed each (raw: own echo; v1: ack), 1 subscriber; ` +
-    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s)`;
+    `idle memory: ${options.rounds} steps of ${options.memoryConnections} connections; median of ${options.rounds} round(s); ` +
+    `wrangler's local trace collector ${options.localObservability ? "on" : "off"}`;
 }
 
 /** [label, text] rows of roomcast's HTTP publish figures (none when no roomcast target ran). */
