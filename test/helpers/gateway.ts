@@ -90,7 +90,10 @@ async function startOnce(options: GatewayOptions): Promise<Gateway> {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "true" },
+    // X_LOCAL_OBSERVABILITY off: wrangler dev's local trace collector stores every invocation and
+    // storage call in SQLite on the serving thread. No test reads it, and on this 2-core machine
+    // it was more than half of the serving process's CPU per message (bench/README.md).
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", NO_COLOR: "1", CI: "true" },
   });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
