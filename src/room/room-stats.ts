@@ -1,15 +1,24 @@
 /**
  * @module room-stats
  * Counters for `GET /rooms/:room/info`: messages and bytes in/out, closes by code, and the last
- * closes with code, reason and time. Counted in memory on the hot path. The counters' row rides
- * along in the message pipeline's group transactions (`flushIfDirty`), at most once per
- * STATS_WRITE_INTERVAL_MS. Written in every group, and by a commit of their own each second
- * while messages flowed, they were part of a lone message's latency: that commit made a
- * message arriving meanwhile wait for it. A room with no group for a whole interval gets them
- * written through `requestWrite` (that commit), and every close writes them. Hibernation or a
- * crash loses at most about two intervals of counts.
+ * closes with code, reason and time. Counted in memory on the hot path, and written only inside
+ * the message pipeline's group transactions (`flushIfDirty`), so no stats write ever commits on
+ * its own while the room sends: every write in flight holds every send the object makes
+ * (the runtime's output gate), and each commit of its own costs a disk sync.
+ * - The counters' row rides along at most once per STATS_WRITE_INTERVAL_MS. Written in every
+ *   group, and by a commit of their own each second while messages flowed, they were part of a
+ *   lone message's latency. A room with no group for a whole interval gets them written through
+ *   `requestWrite` (a group of no messages).
+ * - A close (or a refused upgrade) is kept in memory and asks for a write at once
+ *   (`requestWrite`): it goes in the next group, or the one after the group committing now, in
+ *   one multi-row INSERT with every other close since. A close storm of 500 sockets was 500
+ *   commits of their own; now it is as many as the pipeline's groups. `recentCloses` answers
+ *   from the stored rows and the closes not yet written.
+ * Hibernation or a crash loses at most about two intervals of counts, and the closes of the
+ * group that was committing.
  */
 import { RECENT_CLOSES_KEPT, STATS_WRITE_INTERVAL_MS } from "../shared/limits";
+import { insertRows } from "./sql-rows";
 
 export interface Counters {
   messagesIn: number;
@@ -31,8 +40,18 @@ function emptyCounters(): Counters {
   return { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, connectionsOpened: 0, closesByCode: {} };
 }
 
+/** A close recorded in memory, not yet in `recent_closes`. */
+interface PendingClose {
+  connectionId: string | null;
+  code: number;
+  reason: string;
+  atMs: number;
+}
+
 export class RoomStats {
   counters: Counters;
+  /** Closes since the last write, oldest first (at most RECENT_CLOSES_KEPT: older ones would be trimmed at once). */
+  private pendingCloses: PendingClose[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
   /** When the counters were last written, and when a message group last offered to write them. */
@@ -41,7 +60,7 @@ export class RoomStats {
   /** The quiet-room timer asked for a write: the next group writes whatever the interval says. */
   private writeDue = false;
 
-  /** `requestWrite` gets the counters written soon (the room's pipeline); without it they are written directly. */
+  /** `requestWrite` gets the counters and closes written soon (the room's pipeline); without it they are written directly. */
   constructor(
     private readonly sql: SqlStorage,
     private readonly requestWrite?: () => void,
@@ -69,19 +88,25 @@ export class RoomStats {
     this.counters.connectionsOpened++;
   }
 
+  /** Counted now; the row is written with the next group (see the module note). */
   recordClose(close: { connectionId?: string; code: number; reason: string }, nowMs: number): void {
     const key = String(close.code);
     this.counters.closesByCode[key] = (this.counters.closesByCode[key] ?? 0) + 1;
-    this.sql.exec(`INSERT INTO recent_closes (connection_id, code, reason, at) VALUES (?, ?, ?, ?)`, close.connectionId ?? null, close.code, close.reason, nowMs);
-    this.sql.exec(`DELETE FROM recent_closes WHERE id <= (SELECT MAX(id) FROM recent_closes) - ?`, RECENT_CLOSES_KEPT);
-    this.flush();
+    this.pendingCloses.push({ connectionId: close.connectionId ?? null, code: close.code, reason: close.reason, atMs: nowMs });
+    if (this.pendingCloses.length > RECENT_CLOSES_KEPT) this.pendingCloses.shift();
+    this.dirty = true;
+    if (this.requestWrite) this.requestWrite();
+    else this.flush();
   }
 
+  /** The last RECENT_CLOSES_KEPT closes, newest first: those not yet written, then the stored ones. */
   recentCloses(): RecentClose[] {
     const rows = this.sql.exec<{ connection_id: string | null; code: number; reason: string; at: number }>(
-      `SELECT connection_id, code, reason, at FROM recent_closes ORDER BY id DESC`,
+      `SELECT connection_id, code, reason, at FROM recent_closes ORDER BY id DESC LIMIT ?`,
+      RECENT_CLOSES_KEPT,
     );
-    return rows.toArray().map((row) => ({
+    const pending = this.pendingCloses.map((close) => ({ connection_id: close.connectionId, code: close.code, reason: close.reason, at: close.atMs })).reverse();
+    return [...pending, ...rows.toArray()].slice(0, RECENT_CLOSES_KEPT).map((row) => ({
       ...(row.connection_id ? { connectionId: row.connection_id } : {}),
       code: row.code,
       reason: row.reason,
@@ -115,13 +140,15 @@ export class RoomStats {
   }
 
   /**
-   * Inside each group transaction of the pipeline: writes the counters if they changed and the
-   * last write is an interval old (or the quiet-room timer asked for it).
+   * Inside each group transaction of the pipeline: writes the closes not yet written, and the
+   * counters if they changed and the last write is an interval old (or a close or the
+   * quiet-room timer asked for it).
    */
   flushIfDirty(): void {
     const nowMs = Date.now();
     this.lastGroupMs = nowMs;
-    if (!this.dirty || (!this.writeDue && nowMs - this.lastWriteMs < STATS_WRITE_INTERVAL_MS)) return;
+    const closesDue = this.pendingCloses.length > 0;
+    if (!this.dirty || (!closesDue && !this.writeDue && nowMs - this.lastWriteMs < STATS_WRITE_INTERVAL_MS)) return;
     // The pending timer (if any) stays: it finds nothing dirty, or what changed since.
     this.write();
   }
@@ -132,11 +159,21 @@ export class RoomStats {
     this.write();
   }
 
+  /**
+   * The closes, then the counters. State is cleared only once the statements ran: they are the
+   * last of the group's transaction, so a failure here rolls back and everything stays pending.
+   */
   private write(): void {
+    const closes = this.pendingCloses;
+    if (closes.length > 0) {
+      insertRows(this.sql, `INSERT INTO recent_closes (connection_id, code, reason, at)`, closes.map((close) => [close.connectionId, close.code, close.reason, close.atMs]));
+      this.sql.exec(`DELETE FROM recent_closes WHERE id <= (SELECT MAX(id) FROM recent_closes) - ?`, RECENT_CLOSES_KEPT);
+    }
+    this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
+    this.pendingCloses = [];
     this.dirty = false;
     this.writeDue = false;
     this.lastWriteMs = Date.now();
-    this.sql.exec(`INSERT OR REPLACE INTO stats (id, counters) VALUES (1, ?)`, JSON.stringify(this.counters));
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
 import { connect, connectV1, expectClose, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
-import { JSON_HEADERS, readHistory, postMessage } from "../../helpers/http-api";
+import { JSON_HEADERS, publishHttp, readHistory, postMessage } from "../../helpers/http-api";
 
 describe("HTTP admin API", () => {
   const gateway = useGateway();
@@ -72,6 +72,29 @@ describe("HTTP admin API", () => {
     expect(info.recentCloses).toHaveLength(50);
     expect(info.recentCloses[0]).toMatchObject({ code: 4054, reason: "c54" });
     expect(info.counters.closesByCode["4000"]).toBe(1);
+  });
+
+  it("counts every close of simultaneous closes once, while messages flow", async () => {
+    const room = "close-storm";
+    const clients = await Promise.all(Array.from({ length: 60 }, () => connect(`${gateway.wsUrl}/rooms/${room}`)));
+    const publishing = Promise.all(Array.from({ length: 5 }, (_, i) => publishHttp(gateway.httpUrl, room, { n: i })));
+    clients.forEach((client, i) => client.close(4100 + i, `storm ${i}`));
+    await Promise.all(clients.map((client, i) => expectClose(client, `storm close ${i}`)));
+    await publishing;
+    const read = async () => (await (await fetch(`${gateway.httpUrl}/rooms/${room}/info`)).json()) as { counters: { closesByCode: Record<string, number> }; recentCloses: Array<{ code: number; reason: string; at: string }> };
+    const info = await read();
+    const counted = Object.entries(info.counters.closesByCode).filter(([code]) => Number(code) >= 4100 && Number(code) < 4160);
+    expect(counted).toHaveLength(60);
+    expect(counted.every(([, n]) => n === 1)).toBe(true);
+    const codes = info.recentCloses.map((close) => close.code);
+    expect(codes).toHaveLength(50);
+    expect(new Set(codes).size).toBe(50);
+    expect(info.recentCloses.every((close) => close.reason === `storm ${close.code - 4100}`)).toBe(true);
+    const times = info.recentCloses.map((close) => Date.parse(close.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Read again once every close is stored: the same closes, none twice.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await read()).recentCloses).toEqual(info.recentCloses);
   });
 
   it("kicks one connection with 4009 and answers 404 for an unknown one", async () => {

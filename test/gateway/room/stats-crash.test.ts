@@ -4,16 +4,24 @@
  * STATS_WRITE_INTERVAL_MS (room-stats.ts): riding along with message groups while messages flow,
  * by a commit of their own once a room is quiet. A SIGKILL of workerd may lose only the counts
  * of about the last two intervals: a quiet room's counters are all stored, a busy room's are
- * stored up to a few seconds before the crash.
+ * stored up to a few seconds before the crash. Closes ride along too, each asking for the next
+ * group at once: a close answered well before the crash is stored, and stored once.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { STATS_WRITE_INTERVAL_MS } from "../../../src/shared/limits";
-import { connect, type TestClient } from "../../helpers/clients";
+import { connect, expectClose, settle, type TestClient } from "../../helpers/clients";
 import { freePort, startGateway, tempDir, type Gateway, type GatewayOptions } from "../../helpers/gateway";
 import { publishHttp } from "../../helpers/http-api";
 
 const QUIET_ROOM = "stats-quiet";
 const BUSY_ROOM = "stats-busy";
+const CLOSES_ROOM = "stats-closes";
+/** Closes one after another, then closes all at once: codes CLOSE_CODE_BASE + i. */
+const SEQUENTIAL_CLOSES = 5;
+const SIMULTANEOUS_CLOSES = 8;
+const CLOSE_CODE_BASE = 4200;
+/** Long enough for the groups that store the closes to commit (they start at once, no timer). */
+const CLOSES_STORED_MS = 500;
 const QUIET_MESSAGES = 5;
 const BUSY_PUBLISH_MS = 4_000;
 const BUSY_SEND_INTERVAL_MS = 40;
@@ -79,5 +87,29 @@ describe("room counters across a crash (SIGKILL workerd, restart with the same s
     expect(busy.messagesIn).toBeLessThanOrEqual(answeredAtMs.length);
     // Every stored message in reached the one subscriber, so out never trails in by more than what was in flight.
     expect(busy.messagesOut).toBeGreaterThanOrEqual(surelyStored - 1);
+  }, 90_000);
+
+  it("keeps every close answered before the crash, each once", async () => {
+    const options: GatewayOptions = { port: await freePort(), persistTo: tempDir("closes-crash") };
+    await gateway?.stop();
+    gateway = await startGateway(options);
+    const url = `${gateway.wsUrl}/rooms/${CLOSES_ROOM}`;
+    for (let i = 0; i < SEQUENTIAL_CLOSES; i++) {
+      const client = await connect(url);
+      client.close(CLOSE_CODE_BASE + i, `one ${i}`);
+      await expectClose(client, `sequential close ${i}`);
+    }
+    const together = await Promise.all(Array.from({ length: SIMULTANEOUS_CLOSES }, () => connect(url)));
+    together.forEach((client, i) => client.close(CLOSE_CODE_BASE + SEQUENTIAL_CLOSES + i, `all ${i}`));
+    await Promise.all(together.map((client, i) => expectClose(client, `simultaneous close ${i}`)));
+    await settle(CLOSES_STORED_MS);
+
+    await gateway.crash();
+    gateway = await startGateway(options);
+    const response = await fetch(`${gateway.httpUrl}/rooms/${CLOSES_ROOM}/info`);
+    const info = (await response.json()) as { counters: { closesByCode: Record<string, number> }; recentCloses: Array<{ code: number }> };
+    const expected = Array.from({ length: SEQUENTIAL_CLOSES + SIMULTANEOUS_CLOSES }, (_, i) => CLOSE_CODE_BASE + i);
+    expect(info.recentCloses.map((close) => close.code).sort((a, b) => a - b)).toEqual(expected);
+    expect(info.counters.closesByCode).toEqual(Object.fromEntries(expected.map((code) => [String(code), 1])));
   }, 90_000);
 });
