@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../../src/shared/close-codes";
-import { connect, connectV1, expectClose, waitForFrame } from "../../helpers/clients";
+import { connect, connectV1, expectClose, settle, waitForFrame } from "../../helpers/clients";
 import { useGateway } from "../../helpers/use-gateway";
 import { JSON_HEADERS, publishHttp, readHistory, postMessage } from "../../helpers/http-api";
 
@@ -93,7 +93,7 @@ describe("HTTP admin API", () => {
     const times = info.recentCloses.map((close) => Date.parse(close.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     // Read again once every close is stored: the same closes, none twice.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settle(300);
     expect((await read()).recentCloses).toEqual(info.recentCloses);
   });
 
